@@ -1,0 +1,1 @@
+"""Phone-code login, access and refresh tokens, roles."""

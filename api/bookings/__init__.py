@@ -1,0 +1,1 @@
+"""Residents' pickup bookings and their timeline."""

@@ -1,0 +1,1 @@
+"""Collectors as platform workers: enrolment, review, skills, shifts, location pings."""

@@ -1,0 +1,1 @@
+"""Chain of custody: tags, manifests, the tamper-evident event chain, mass balance."""

@@ -1,0 +1,112 @@
+"""Flask extensions, created once and bound to each app in ``create_app``."""
+
+from __future__ import annotations
+
+import flask_smorest.pagination
+from celery import Celery, Task
+from flask import Flask
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_smorest import Api
+from marshmallow import Schema, fields, validate
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from api import errors
+
+
+class ErrorSchema(Schema):
+    """The one error shape of this API."""
+
+    code = fields.String(metadata={"description": "machine-readable error code"})
+    message = fields.String(metadata={"description": "human-readable, in the request's language"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "reasons per field"},
+    )
+
+
+class RecycleApi(Api):
+    """flask-smorest's Api with our error shape for every HTTP error."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        return errors.handle_http_exception(error)
+
+
+def _bounded_pagination_schema(page: int, page_size: int, max_page_size: int):
+    """flask-smorest's page schema with an upper bound on ``page``.
+
+    Without it a huge page number becomes an OFFSET the database driver cannot bind (a 500).
+    """
+    schema_class = _smorest_pagination_schema(page, page_size, max_page_size)
+    schema_class._declared_fields["page"].validators.append(validate.Range(max=1_000_000))
+    return schema_class
+
+
+_smorest_pagination_schema = flask_smorest.pagination._pagination_parameters_schema_factory
+flask_smorest.pagination._pagination_parameters_schema_factory = _bounded_pagination_schema
+
+api = RecycleApi()
+jwt = JWTManager()
+limiter = Limiter(key_func=get_remote_address, default_limits_per_method=False)
+
+
+def init_celery(app: Flask) -> Celery:
+    """Bind a Celery app to ``app``; without a broker, tasks run eagerly in-process."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config.get("CELERY_BROKER_URL")
+    config = {
+        "broker_url": broker or "memory://",
+        "result_backend": app.config.get("CELERY_RESULT_BACKEND") or None,
+        "task_always_eager": not broker,
+        "task_eager_propagates": True,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": "UTC",
+        # Tasks acknowledge late only where they are idempotent (set per task); a lost worker
+        # then re-delivers after the visibility timeout, which must exceed the longest task.
+        "task_acks_late": False,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_transport_options": {
+            "visibility_timeout": int(app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+        },
+        "result_backend_transport_options": {"visibility_timeout": 3600},
+        "broker_connection_retry_on_startup": True,
+        "beat_schedule": app.config.get("CELERY_BEAT_SCHEDULE", {}),
+    }
+    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app.conf.update(config)
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def enqueue_after_commit(session: Session, task, *args, **kwargs) -> None:
+    """Send ``task`` once ``session`` commits; dropped if it rolls back."""
+    session.info.setdefault("after_commit_tasks", []).append((task, args, kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending_tasks(session: Session) -> None:
+    pending = session.info.pop("after_commit_tasks", [])
+    for task, args, kwargs in pending:
+        task.apply_async(args=args, kwargs=kwargs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_tasks(session: Session) -> None:
+    # a rolled-back savepoint leaves the outer transaction (and its tasks) alive
+    if session.in_nested_transaction():
+        return
+    session.info.pop("after_commit_tasks", None)

@@ -1,0 +1,1 @@
+"""Jobs: bookings seen from the collector's side (feed, claim, execution, weighing)."""

@@ -1,0 +1,1 @@
+"""The double-entry ledger in integer cents, and payouts to an external provider."""

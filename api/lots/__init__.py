@@ -1,0 +1,1 @@
+"""Lots made at stations from delivered material, sold to plants at auction."""

@@ -1,0 +1,1 @@
+"""The catalogue of recyclable materials and their grades."""

@@ -1,0 +1,1 @@
+"""Withdrawals from wallets to an external payout provider, exactly once per request."""

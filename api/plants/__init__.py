@@ -1,0 +1,1 @@
+"""Recycling plants: registration with permits, admin review, earnest-money deposits."""

@@ -1,0 +1,91 @@
+"""Plants: register with permits, admin decisions, earnest-money deposits."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.db import get_session
+from api.plants import service
+from api.plants.schemas import (
+    DepositCreateSchema,
+    DepositSchema,
+    PlantCreateSchema,
+    PlantDecisionCreateSchema,
+    PlantQueryArgsSchema,
+    PlantSchema,
+)
+from api.web import atomic, auth_required, current_user_id
+
+blp = Blueprint("plants", __name__, url_prefix="/api/plants", description="Plants")
+
+
+@blp.route("")
+class Plants(MethodView):
+    @auth_required("admin")
+    @blp.arguments(PlantQueryArgsSchema, location="query")
+    @blp.response(200, PlantSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Plants for review (admin; filter by status)"""
+        rows, total = service.list_plants(
+            get_session(),
+            status=args.get("status"),
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return rows
+
+    @atomic(idempotent=True)
+    @auth_required("plant")
+    @blp.arguments(PlantCreateSchema)
+    @blp.response(201, PlantSchema)
+    def post(self, data):
+        """Register my plant with its permit (reviewed by an admin before it may bid)"""
+        return service.register_plant(get_session(), user_id=current_user_id(), data=data)
+
+
+@blp.route("/me")
+class MyPlant(MethodView):
+    @auth_required("plant")
+    @blp.response(200, PlantSchema)
+    def get(self):
+        """My plant, its status and the deposit held"""
+        session = get_session()
+        plant = service.get_my_plant_or_raise(session, user_id=current_user_id())
+        return service.plant_view(session, plant)
+
+
+@blp.route("/me/deposits")
+class Deposits(MethodView):
+    @atomic(idempotent=True)
+    @auth_required("plant")
+    @blp.arguments(DepositCreateSchema)
+    @blp.response(201, DepositSchema)
+    def post(self, data):
+        """Record earnest money sent by bank transfer (once per bank reference)"""
+        return service.record_deposit(get_session(), user_id=current_user_id(), **data)
+
+
+@blp.route("/<int:plant_id>")
+class PlantItem(MethodView):
+    @auth_required("admin")
+    @blp.response(200, PlantSchema)
+    def get(self, plant_id):
+        """One plant (admin)"""
+        session = get_session()
+        return service.plant_view(session, service.get_plant_or_raise(session, plant_id=plant_id))
+
+
+@blp.route("/<int:plant_id>/decisions")
+class Decisions(MethodView):
+    @atomic
+    @auth_required("admin")
+    @blp.arguments(PlantDecisionCreateSchema)
+    @blp.response(201, PlantSchema)
+    def post(self, data, plant_id):
+        """Approve, reject (with reason) or suspend (with reason) a plant (admin)"""
+        return service.decide_plant(
+            get_session(), plant_id=plant_id, actor_user_id=current_user_id(), **data
+        )

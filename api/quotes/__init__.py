@@ -1,0 +1,1 @@
+"""Quotes: prices locked for a booking."""

@@ -1,0 +1,1 @@
+"""Regulators: read-only views of custody, flows, alerts and the registry; compliance actions."""

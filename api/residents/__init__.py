@@ -1,0 +1,1 @@
+"""Residents' profiles and pickup addresses (personal data)."""

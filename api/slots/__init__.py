@@ -1,0 +1,1 @@
+"""Pickup time slots per zone, with a capacity."""

@@ -1,0 +1,1 @@
+"""Recycling stations and the deliveries collectors hand over there."""

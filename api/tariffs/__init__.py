@@ -1,0 +1,1 @@
+"""Versioned tariffs: what residents are paid per kg or piece."""

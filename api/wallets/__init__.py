@@ -1,0 +1,1 @@
+"""What residents and collectors are owed: balances and entries read from the ledger."""

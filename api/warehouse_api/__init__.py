@@ -1,0 +1,1 @@
+"""Read-only HTTP access to the warehouse marts (price indices, credit scores, flows, lots)."""

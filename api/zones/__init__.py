@@ -1,0 +1,1 @@
+"""Service zones: the polygons the platform serves."""

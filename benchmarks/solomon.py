@@ -1,0 +1,155 @@
+"""Solomon VRPTW benchmark of the dispatch solver core (distance-only objective).
+
+Run from the repo root:
+    .venv/bin/python benchmarks/solomon.py --instances R101 RC105 --time-limit 30
+    .venv/bin/python benchmarks/solomon.py --smoke
+Prints one JSON line per instance and solver, then one summary line per solver with the
+mean and worst gap over the R and RC instances that were run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _vrp_common import (  # noqa: E402
+    DEFAULT_DATA_DIR,
+    MAX_VEHICLES,
+    SCALE,
+    Instance,
+    build_model,
+    read_bks,
+    read_instance,
+    route_distance,
+    routes_feasible,
+)
+
+from dispatch import SolveParams, solve_vrptw  # noqa: E402
+
+SMOKE_INSTANCES = ("C101", "R101")
+
+
+def solve_ortools(
+    inst: Instance, time_limit: float, workers: int, bandit: bool = False
+) -> list[list[int]]:
+    """Routes (customer ids) from dispatch's OR-Tools core, a portfolio when workers > 1."""
+    params = SolveParams(time_limit_s=time_limit, num_workers=workers, bandit_operators=bandit)
+    solution = solve_vrptw(build_model(inst), params)
+    return [[v.node for v in r.visits[1:-1]] for r in solution.routes if len(r.visits) > 2]
+
+
+def solve_pyvrp(inst: Instance, time_limit: float) -> list[list[int]]:
+    """Routes from PyVRP on the same integer data (benchmark-only dependency)."""
+    from pyvrp import Model
+    from pyvrp.stop import MaxRuntime
+
+    model = Model()
+    depot_row = inst.customers[0]
+    locations = [model.add_location(c.x, c.y) for c in inst.customers]
+    model.add_depot(locations[0], tw_early=0, tw_late=depot_row.due * SCALE)
+    model.add_vehicle_type(
+        MAX_VEHICLES, capacity=inst.capacity, tw_early=0, tw_late=depot_row.due * SCALE
+    )
+    for c, location in zip(inst.customers[1:], locations[1:], strict=True):
+        model.add_client(
+            location,
+            delivery=c.demand,
+            service_duration=c.service * SCALE,
+            tw_early=c.ready * SCALE,
+            tw_late=c.due * SCALE,
+        )
+    for i, a in enumerate(locations):
+        for j, b in enumerate(locations):
+            d = inst.dist(i, j)
+            model.add_edge(a, b, distance=round(d * SCALE), duration=math.ceil(d * SCALE - 1e-9))
+    result = model.solve(stop=MaxRuntime(time_limit), seed=1, display=False)
+    # Activity indices count clients from 0; Solomon customer ids start at 1.
+    return [[a.idx + 1 for a in route if a.is_client()] for route in result.best.routes()]
+
+
+def report(inst: Instance, solver: str, routes: list[list[int]], bks: float, secs: float) -> dict:
+    """One result line, distance recomputed exactly and routes re-checked."""
+    distance = route_distance(inst, routes)
+    line = {
+        "instance": inst.name,
+        "solver": solver,
+        "vehicles": len(routes),
+        "distance": round(distance, 2),
+        "feasible": routes_feasible(inst, routes),
+        "gap_pct": round(100 * (distance - bks) / bks, 3),
+        "seconds": round(secs, 1),
+    }
+    print(json.dumps(line), flush=True)
+    return line
+
+
+def summarise(lines: list[dict]) -> None:
+    """Print mean and worst gap per solver over the R and RC instances run."""
+    for solver in dict.fromkeys(line["solver"] for line in lines):
+        rows = [r for r in lines if r["solver"] == solver and r["instance"].startswith("R")]
+        gaps = [r["gap_pct"] if r["feasible"] else float("inf") for r in rows]
+        summary = {
+            "summary": solver,
+            "r_rc_instances": len(rows),
+            "mean_gap_pct": round(statistics.fmean(gaps), 3) if gaps else None,
+            "worst_gap_pct": round(max(gaps), 3) if gaps else None,
+            "all_feasible": all(r["feasible"] for r in lines if r["solver"] == solver),
+        }
+        print(json.dumps(summary), flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse flags, run every instance, print results and the summary."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", nargs="*", help="names like R101 (default: all 56)")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per solve")
+    parser.add_argument("--workers", type=int, default=2, help="OR-Tools portfolio processes")
+    parser.add_argument(
+        "--bandit",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="OR-Tools multi-armed-bandit operator selection (SolveParams.bandit_operators)",
+    )
+    parser.add_argument("--routes-out", type=Path, help="write {instance: routes} JSON here")
+    parser.add_argument("--with-pyvrp", action="store_true", help="also run PyVRP")
+    parser.add_argument("--smoke", action="store_true", help="2 instances at 2 s (CI)")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    args = parser.parse_args(argv)
+    names = list(SMOKE_INSTANCES) if args.smoke else args.instances
+    time_limit = 2.0 if args.smoke else args.time_limit
+    paths = sorted((args.data_dir / "solomon").glob("*.txt"))
+    if names:
+        paths = [args.data_dir / "solomon" / f"{n}.txt" for n in names]
+    bks = read_bks(args.data_dir)
+    lines, all_routes = [], {}
+    for path in paths:
+        inst = read_instance(path)
+        started = time.perf_counter()
+        routes = solve_ortools(inst, time_limit, args.workers, args.bandit)
+        ortools = report(inst, "ortools", routes, bks[inst.name], time.perf_counter() - started)
+        lines.append(ortools)
+        all_routes[inst.name] = routes
+        if args.with_pyvrp:
+            started = time.perf_counter()
+            pyvrp_routes = solve_pyvrp(inst, time_limit)
+            line = report(
+                inst, "pyvrp", pyvrp_routes, bks[inst.name], time.perf_counter() - started
+            )
+            lines.append(line)
+            best = min((ortools, line), key=lambda r: (not r["feasible"], r["distance"]))
+            lines.append({**best, "solver": "best_of_ortools_pyvrp"})
+    summarise(lines)
+    if args.routes_out:
+        args.routes_out.write_text(json.dumps(all_routes, indent=1))
+
+
+if __name__ == "__main__":
+    main()

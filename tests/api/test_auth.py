@@ -1,0 +1,154 @@
+"""Login by phone code, token rotation and revocation, through the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from api.auth.models import LoginCode
+from api.db import session_scope, utcnow
+
+PHONE = "+8613812345678"
+
+
+def _code(app, phone=PHONE) -> str:
+    return app.extensions["sms_sender"].last_code(phone)
+
+
+def _tokens(client, phone, code):
+    return client.post(
+        "/api/auth/tokens", json={"grant_type": "phone_code", "phone": phone, "code": code}
+    )
+
+
+def test_login_flow_signs_up_a_resident(app, client):
+    """A new phone gets a code, exchanges it for tokens and is a resident."""
+    response = client.post("/api/auth/codes", json={"phone": PHONE})
+    assert response.status_code == 201
+    assert response.get_json()["expires_in"] == 300
+    tokens = _tokens(client, PHONE, _code(app))
+    assert tokens.status_code == 201
+    body = tokens.get_json()
+    assert body["role"] == "resident"
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200 and me.get_json()["role"] == "resident"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["13812345678", "+86123", "+8601012345678", "+861381234567a", "", "+8610 6552 9988"],
+)
+def test_invalid_phone_is_422_naming_the_field(client, phone):
+    """Numbers that are not valid E.164 mobile numbers are refused with the field named."""
+    response = client.post("/api/auth/codes", json={"phone": phone})
+    assert response.status_code == 422
+    assert "phone" in response.get_json()["errors"]
+
+
+def test_unknown_field_is_rejected(client):
+    """Bodies with fields the API does not know are refused."""
+    response = client.post("/api/auth/codes", json={"phone": PHONE, "role": "admin"})
+    assert response.status_code == 422
+    assert "role" in response.get_json()["errors"]
+
+
+def test_codes_are_stored_hashed(app, client):
+    """The plain code never reaches the database."""
+    client.post("/api/auth/codes", json={"phone": PHONE})
+    with session_scope(app) as session:
+        row = session.query(LoginCode).one()
+        assert _code(app) not in row.code_hash
+        assert len(row.code_hash) == 64
+
+
+def test_expired_code_is_refused(app, client):
+    """A code older than five minutes no longer signs in."""
+    client.post("/api/auth/codes", json={"phone": PHONE})
+    with session_scope(app) as session:
+        session.execute(update(LoginCode).values(expires_at=utcnow() - timedelta(seconds=1)))
+    response = _tokens(client, PHONE, _code(app))
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "invalid_code"
+
+
+def test_five_wrong_attempts_burn_the_code(app, client):
+    """After five wrong codes even the right code is refused; attempts are counted durably."""
+    client.post("/api/auth/codes", json={"phone": PHONE})
+    right = _code(app)
+    wrong = "000000" if right != "000000" else "111111"
+    statuses = [_tokens(client, PHONE, wrong).status_code for _ in range(5)]
+    assert statuses == [422, 422, 422, 422, 429]
+    assert _tokens(client, PHONE, right).status_code == 422
+
+
+def test_resend_is_throttled_per_phone(app_config, database_url):
+    """A second code within the resend interval is refused with Retry-After."""
+    from api import create_app
+
+    app_config["LOGIN_CODE_RESEND_SECONDS"] = 60
+    app = create_app(app_config)
+    client = app.test_client()
+    assert client.post("/api/auth/codes", json={"phone": PHONE}).status_code == 201
+    again = client.post("/api/auth/codes", json={"phone": PHONE})
+    assert again.status_code == 429
+    assert int(again.headers["Retry-After"]) > 0
+    from tests.conftest import _empty_tables
+
+    _empty_tables(app.extensions["db_engine"])
+
+
+def test_codes_are_rate_limited_per_client_address(client):
+    """One client address cannot ask for codes for many phones quickly."""
+    statuses = [
+        client.post("/api/auth/codes", json={"phone": f"+861381234{n:04d}"}).status_code
+        for n in range(7)
+    ]
+    assert statuses[:5] == [201] * 5
+    assert statuses[5] == 429
+
+
+def _login(app, client):
+    client.post("/api/auth/codes", json={"phone": PHONE})
+    return _tokens(client, PHONE, _code(app)).get_json()
+
+
+def test_refresh_rotates_and_reuse_revokes_the_family(app, client):
+    """A refresh token works once; presenting it again signs out the whole family."""
+    first = _login(app, client)
+    refresh = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    second = client.post("/api/auth/tokens", json=refresh)
+    assert second.status_code == 201
+    rotated = second.get_json()
+    assert rotated["refresh_token"] != first["refresh_token"]
+    reuse = client.post("/api/auth/tokens", json=refresh)
+    assert reuse.status_code == 401 and reuse.get_json()["code"] == "token_reused"
+    newest = {"grant_type": "refresh_token", "refresh_token": rotated["refresh_token"]}
+    assert client.post("/api/auth/tokens", json=newest).status_code == 401
+    headers = {"Authorization": f"Bearer {rotated['access_token']}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def test_logout_revokes_access_and_refresh(app, client):
+    """After sign-out neither the access token nor the refresh token works."""
+    tokens = _login(app, client)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.post("/api/auth/revocations", headers=headers).status_code == 204
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+    refresh = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    assert client.post("/api/auth/tokens", json=refresh).status_code == 401
+
+
+def test_grant_fields_are_required_per_grant(client):
+    """A phone-code grant without a code names the missing field."""
+    response = client.post("/api/auth/tokens", json={"grant_type": "phone_code", "phone": PHONE})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"code": ["required for grant_type phone_code"]}
+
+
+def test_missing_token_is_401_in_the_error_shape(client):
+    """Protected endpoints answer 401 in the one error shape."""
+    response = client.get("/api/auth/me")
+    assert response.status_code == 401
+    assert set(response.get_json()) == {"code", "message", "errors"}

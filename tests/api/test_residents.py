@@ -1,0 +1,60 @@
+"""Residents' addresses: service area, defaults, privacy of others, optimistic concurrency."""
+
+from __future__ import annotations
+
+from tests.api.helpers import HOME, add_address
+
+ALICE = "+8613811112001"
+BOB = "+8613811112002"
+
+
+def test_address_outside_the_service_area_is_422(city, client, login):
+    """An address outside every zone is refused, naming the coordinates."""
+    headers = login(ALICE)
+    response = client.post(
+        "/api/residents/me/addresses",
+        json={**HOME, "latitude": 39.9, "longitude": 116.4},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "outside_service_area"
+    assert set(body["errors"]) == {"latitude", "longitude"}
+
+
+def test_first_address_is_default_and_zone_is_resolved(city, client, login):
+    """The first address becomes the default and is placed in its zone."""
+    address = add_address(client, login(ALICE))
+    assert address["is_default"] is True
+    assert address["zone"] == "xuhui-s"
+
+
+def test_other_residents_address_is_404(city, client, login):
+    """Bob can neither read nor change Alice's address."""
+    address = add_address(client, login(ALICE))
+    bob = login(BOB)
+    path = f"/api/residents/me/addresses/{address['address_id']}"
+    assert client.get(path, headers=bob).status_code == 404
+    assert client.patch(path, json={"floor": "3"}, headers=bob).status_code == 404
+
+
+def test_stale_if_match_is_412_and_changes_nothing(city, client, login):
+    """Two phones edit one address: the one holding an old ETag gets 412."""
+    headers = login(ALICE)
+    address = add_address(client, headers)
+    path = f"/api/residents/me/addresses/{address['address_id']}"
+    etag = client.get(path, headers=headers).headers["ETag"]
+    first = client.patch(path, json={"floor": "5"}, headers={**headers, "If-Match": etag})
+    assert first.status_code == 200 and first.headers["ETag"] != etag
+    stale = client.patch(path, json={"floor": "9"}, headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert client.get(path, headers=headers).get_json()["floor"] == "5"
+
+
+def test_delete_hides_the_address(city, client, login):
+    """A deleted address disappears from the list but stays for past bookings."""
+    headers = login(ALICE)
+    address = add_address(client, headers)
+    path = f"/api/residents/me/addresses/{address['address_id']}"
+    assert client.delete(path, headers=headers).status_code == 204
+    assert client.get("/api/residents/me/addresses", headers=headers).get_json() == []

@@ -1,0 +1,1 @@
+"""Collector credit scoring helpers that live outside dbt (refitting the scorecard)."""
