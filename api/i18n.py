@@ -61,6 +61,134 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not possible in the current state.",
         "zh-CN": "当前状态下无法执行此操作。",
     },
+    "alert_resolved": {"en": "This alert is already resolved.", "zh-CN": "该预警已处理完毕。"},
+    "already_claimed": {
+        "en": "Another collector took this job.",
+        "zh-CN": "该订单已被其他回收员接单。",
+    },
+    "already_rated": {
+        "en": "You have already rated this pickup.",
+        "zh-CN": "您已评价过此次上门回收。",
+    },
+    "already_registered": {
+        "en": "You already belong to a plant.",
+        "zh-CN": "您已隶属于一家回收厂。",
+    },
+    "awaiting_acceptance": {
+        "en": "The resident has not accepted the weighing yet.",
+        "zh-CN": "居民尚未确认称重结果。",
+    },
+    "bank_reference_used": {
+        "en": "This bank reference was recorded with another amount.",
+        "zh-CN": "该银行流水号已登记为其他金额。",
+    },
+    "case_open": {"en": "A case of this kind is already open.", "zh-CN": "同类案件已在处理中。"},
+    "custody_chain_broken": {
+        "en": "The custody chain is broken; nothing was signed.",
+        "zh-CN": "监管链已断裂，未予签署。",
+    },
+    "dispute_open": {
+        "en": "This booking already has an open dispute.",
+        "zh-CN": "该预约已有进行中的申诉。",
+    },
+    "jobs_outside_shift": {
+        "en": "Jobs you hold fall outside this shift; release them first.",
+        "zh-CN": "您持有的订单不在该班次内，请先释放。",
+    },
+    "licence_registered": {
+        "en": "This licence is already registered.",
+        "zh-CN": "该许可证已被注册。",
+    },
+    "line_in_lot": {
+        "en": "This delivery line is already in another lot.",
+        "zh-CN": "该入库明细已归入其他批次。",
+    },
+    "lot_not_handed_over": {
+        "en": "The lot was not handed over to a plant.",
+        "zh-CN": "该批次尚未移交给回收厂。",
+    },
+    "malformed_tag": {"en": "The tag code is not valid.", "zh-CN": "标签编码格式无效。"},
+    "manifest_frozen": {
+        "en": "Both parties confirmed this manifest; only an admin can correct it.",
+        "zh-CN": "双方已确认该联单，仅管理员可更正。",
+    },
+    "manifest_superseded": {
+        "en": "This manifest was replaced; confirm the new one.",
+        "zh-CN": "该联单已被替换，请确认新联单。",
+    },
+    "manifest_tampered": {
+        "en": "The manifest no longer matches its recorded hash; it is under investigation.",
+        "zh-CN": "联单与登记的哈希不符，正在调查中。",
+    },
+    "no_auction": {"en": "This lot has no auction.", "zh-CN": "该批次没有拍卖。"},
+    "no_open_case": {
+        "en": "There is no open case of this kind.",
+        "zh-CN": "没有进行中的同类案件。",
+    },
+    "no_station": {
+        "en": "Your account is not attached to a station.",
+        "zh-CN": "您的账号未关联回收站。",
+    },
+    "not_approved": {"en": "Enrol and be approved first.", "zh-CN": "请先注册并通过审核。"},
+    "not_on_shift": {
+        "en": "None of your shifts covers this slot.",
+        "zh-CN": "您的班次均不覆盖该时段。",
+    },
+    "not_your_lot": {
+        "en": "Only the buying plant records the receipt.",
+        "zh-CN": "只有买方回收厂可以登记收货。",
+    },
+    "over_payload": {
+        "en": "That day's jobs would exceed your vehicle's payload.",
+        "zh-CN": "当天订单将超出您车辆的载重。",
+    },
+    "past_cutoff": {
+        "en": "Past the slot's cut-off: call support to hand the job over.",
+        "zh-CN": "已过该时段截止时间，请联系客服转交订单。",
+    },
+    "payment_overdue": {"en": "The payment deadline has passed.", "zh-CN": "付款期限已过。"},
+    "payout_in_flight": {
+        "en": "Another withdrawal is in progress.",
+        "zh-CN": "另一笔提现正在处理中。",
+    },
+    "stale_content_hash": {
+        "en": "The manifest changed since you read it; reload and confirm again.",
+        "zh-CN": "联单已变更，请刷新后重新确认。",
+    },
+    "tag_reused": {"en": "This tag is already used.", "zh-CN": "该标签已被使用。"},
+    "too_far": {"en": "You are too far from the pickup address.", "zh-CN": "您距离上门地址太远。"},
+    "too_many_jobs": {
+        "en": "You already hold as many jobs that day as your shift allows.",
+        "zh-CN": "您当天持有的订单已达班次上限。",
+    },
+    "unknown_tag": {"en": "This tag was never issued.", "zh-CN": "该标签从未发放。"},
+    "warehouse_not_built": {
+        "en": "The warehouse has not been built yet.",
+        "zh-CN": "数据仓库尚未构建。",
+    },
+    "warehouse_busy": {
+        "en": "The warehouse is being rebuilt; try again shortly.",
+        "zh-CN": "数据仓库正在更新，请稍后再试。",
+    },
+    "weighing_not_binding": {
+        "en": "The resident has not accepted this weighing.",
+        "zh-CN": "居民尚未确认该称重结果。",
+    },
+    "below_minimum": {"en": "The bid is below the minimum.", "zh-CN": "出价低于最低加价要求。"},
+    "auction_closed": {"en": "The auction has closed.", "zh-CN": "拍卖已结束。"},
+    "auction_not_open": {"en": "The auction has not opened yet.", "zh-CN": "拍卖尚未开始。"},
+    "not_qualified": {
+        "en": "Your plant is not qualified to bid on this lot.",
+        "zh-CN": "贵厂不具备该批次的竞拍资格。",
+    },
+    "deposit_too_small": {
+        "en": "Your deposit does not cover this bid.",
+        "zh-CN": "保证金不足以覆盖该出价。",
+    },
+    "permit_not_covering": {
+        "en": "Your permit does not cover this material.",
+        "zh-CN": "贵厂许可证不涵盖该物料。",
+    },
 }
 
 
@@ -70,6 +198,15 @@ def preferred_language() -> str:
         return "en"
     best = request.accept_languages.best_match(["en", "zh-CN", "zh"], default="en")
     return "zh-CN" if best in ("zh-CN", "zh") else "en"
+
+
+def localised(code: str, message: str | None) -> str:
+    """The message to show: the service's own (detailed, English) wording for English
+    readers, the translated one for zh-CN readers whenever the code has a translation."""
+    entry = MESSAGES.get(code)
+    if entry is not None and (not message or preferred_language() != "en"):
+        return entry.get(preferred_language()) or entry["en"]
+    return message or code
 
 
 def translate(code: str, fallback: str | None = None) -> str:

@@ -322,9 +322,7 @@ def test_no_personal_data_anywhere_in_the_warehouse(warehouse):
     coordinates = [HOME["latitude"], HOME["longitude"], *COLLECTOR_HOME, 31.211111, 121.444444]
     # A coordinate written out with 3+ decimals, not part of a longer number or a clock
     # time ("04:46:31.205" must not read as latitude 31.205).
-    exact = re.compile(
-        "|".join(rf"(?<![\d:.]){re.escape(f'{c:.3f}')}" for c in coordinates)
-    )
+    exact = re.compile("|".join(rf"(?<![\d:.]){re.escape(f'{c:.3f}')}" for c in coordinates))
     for schema, table, column, data_type in columns:
         name = f'"{schema}"."{table}"."{column}"'
         values = warehouse.execute(
