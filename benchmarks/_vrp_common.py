@@ -87,6 +87,7 @@ def build_model(inst: Instance, max_vehicles: int = MAX_VEHICLES) -> VrpModel:
         penalties=[None] * n,
         vehicles=(vehicle,) * max_vehicles,
         horizon=horizon,
+        coordinates=tuple((round(c.x * SCALE), round(c.y * SCALE)) for c in inst.customers),
     )
 
 

@@ -1,9 +1,14 @@
 """Synthetic city day through the product path (`plan_routes_zoned`).
 
+Each zone is planned by the product's portfolio run in series (OR-Tools, then PyVRP,
+each for half the zone's limit, as in the Celery task); `engines` names the winners.
+
     .venv/bin/python benchmarks/city.py                      # 2,000 pickups, 80 collectors
     .venv/bin/python benchmarks/city.py --city-size 20000    # zone split at 10x scale
     .venv/bin/python benchmarks/city.py --smoke              # CI: 100 pickups, 5 s
-Prints one JSON line with km, unassigned (by reason), zones, solve time and plan checks.
+    .venv/bin/python benchmarks/city.py --with-ortools --with-pyvrp   # comparison lines
+Prints one JSON line per solver with km, unassigned (by reason), zones, solve time and
+plan checks; `engines` lists the engines whose zone plans won.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import math
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from dispatch import HaversineMatrixProvider, Problem, SolveParams  # noqa: E402
+from dispatch import HaversineMatrixProvider, Problem, SolveParams, Strategy  # noqa: E402
 from dispatch.check import check_plan  # noqa: E402
 from dispatch.synthetic import make_city_day  # noqa: E402
 from dispatch.travel import build_travel_table  # noqa: E402
@@ -38,11 +44,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=110.0, help="wall seconds to aim for")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--smoke", action="store_true", help="100 pickups, 5 collectors, 5 s")
-    parser.add_argument("--with-pyvrp", action="store_true", help="also solve with PyVRP")
+    parser.add_argument("--with-pyvrp", action="store_true", help="also one PyVRP run, no zones")
+    parser.add_argument(
+        "--with-ortools", action="store_true", help="also the zoned plan by OR-Tools alone"
+    )
     args = parser.parse_args(argv)
     size = 100 if args.smoke else args.city_size
     collectors = 5 if args.smoke else args.collectors or max(1, size // 25)
     problem = make_city_day(size, collectors, args.stations, args.seed)
+    product = SolveParams(time_limit_s=1.0, in_series=True)
+    print(json.dumps(plan_city(problem, product, "dispatch", args)), flush=True)
+    if args.with_ortools:
+        ortools = replace(product, portfolio=(Strategy(),))
+        print(json.dumps(plan_city(problem, ortools, "ortools", args)), flush=True)
+    if args.with_pyvrp:
+        print(json.dumps(solve_pyvrp(problem, args.budget if not args.smoke else 5.0)), flush=True)
+
+
+def plan_city(problem: Problem, params: SolveParams, solver: str, args) -> dict:
+    """Split into zones, plan them `args.workers` at a time within the budget, report."""
     started = time.perf_counter()
     zones = split_into_zones(problem, args.zone_size)
     split_s = time.perf_counter() - started
@@ -51,41 +71,36 @@ def main(argv: list[str] | None = None) -> None:
     per_zone = 5.0 if args.smoke else max(2.0, args.budget / rounds - 6.0)
     plan = plan_routes_zoned(
         problem,
-        SolveParams(time_limit_s=per_zone),
+        replace(params, time_limit_s=per_zone),
         max_pickups_per_zone=args.zone_size,
         workers=args.workers,
     )
     wall = time.perf_counter() - started
     summary = plan.summary
-    print(
-        json.dumps(
-            {
-                "pickups": size,
-                "collectors": collectors,
-                "stations": args.stations,
-                "zones": len(zones),
-                "zone_split_s": round(split_s, 2),
-                "time_limit_per_zone_s": round(per_zone, 1),
-                "km": round(summary.distance_m / 1000, 1),
-                "planned": summary.pickups_planned,
-                "unassigned": summary.pickups_unassigned,
-                "unassigned_by_reason": dict(Counter(u.reason.value for u in plan.unassigned)),
-                "vehicles_used": summary.vehicles_used,
-                "km_per_tonne": summary.km_per_tonne,
-                "utilisation": summary.utilisation,
-                "stops_per_hour": summary.stops_per_hour,
-                "plan_violations": len(check_plan(problem, plan)),
-                "wall_s": round(wall, 1),
-            }
-        ),
-        flush=True,
-    )
-    if args.with_pyvrp:
-        print(json.dumps(solve_pyvrp(problem, args.budget if not args.smoke else 5.0)), flush=True)
+    return {
+        "solver": solver,
+        "pickups": len(problem.pickups),
+        "collectors": len(problem.collectors),
+        "stations": len(problem.stations),
+        "zones": len(zones),
+        "zone_split_s": round(split_s, 2),
+        "time_limit_per_zone_s": round(per_zone, 1),
+        "km": round(summary.distance_m / 1000, 1),
+        "planned": summary.pickups_planned,
+        "unassigned": summary.pickups_unassigned,
+        "unassigned_by_reason": dict(Counter(u.reason.value for u in plan.unassigned)),
+        "vehicles_used": summary.vehicles_used,
+        "km_per_tonne": summary.km_per_tonne,
+        "utilisation": summary.utilisation,
+        "stops_per_hour": summary.stops_per_hour,
+        "plan_violations": len(check_plan(problem, plan)),
+        "engines": summary.engine,
+        "wall_s": round(wall, 1),
+    }
 
 
 def solve_pyvrp(problem: Problem, time_limit: float) -> dict:
-    """The same day in PyVRP (benchmark-only dependency) where its model fits.
+    """The same day in one PyVRP run, without zones, where its model fits.
 
     Homes are depots, stations are reload depots with opening hours, pickups are optional
     clients with the same drop penalty as prizes, one profile per vehicle type. Not

@@ -1,4 +1,4 @@
-"""Routing for collection days: pure Python over OR-Tools, no web or database code.
+"""Routing for collection days: pure Python over OR-Tools and PyVRP, no web or database code.
 
 Call `plan_routes(problem, params)` (or `plan_routes_zoned` for very large days); the
 result is a `RoutePlan` of frozen dataclasses with `to_dict()` / `RoutePlan.from_dict()`
@@ -32,7 +32,7 @@ from dispatch.plan import (
     UnassignedReason,
 )
 from dispatch.planner import plan_routes
-from dispatch.solver import solve_vrptw
+from dispatch.portfolio import check_solution, solve_vrptw
 from dispatch.zones import plan_routes_zoned, split_into_zones
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "VrpSolution",
     "VrpVehicle",
     "check_plan",
+    "check_solution",
     "plan_routes",
     "plan_routes_zoned",
     "solve_vrptw",

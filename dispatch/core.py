@@ -2,7 +2,7 @@
 
 `plan_routes` translates pickups, collectors and stations into a `VrpModel`; the
 Solomon benchmark builds one straight from the instance files. Both then call
-`dispatch.solver.solve_vrptw`, so the benchmark measures the product's solver core.
+`dispatch.portfolio.solve_vrptw`, so the benchmark measures the product's solver core.
 
 Everything is an integer: the caller chooses the units (the product uses metres for
 cost, seconds for time, grams and litres for the two loads).
@@ -60,6 +60,7 @@ class VrpModel:
     reload_nodes: frozenset[int] = frozenset()
     allowed_vehicles: dict[int, tuple[int, ...]] = field(default_factory=dict)
     horizon: int = 86_400
+    coordinates: Sequence[tuple[int, int]] = ()
 
     @property
     def num_nodes(self) -> int:
@@ -92,7 +93,8 @@ class VrpRoute:
 
 @dataclass(frozen=True)
 class VrpSolution:
-    """Routes per vehicle, dropped job nodes, objective value and which strategy won."""
+    """Routes per vehicle, dropped job nodes, objective value, and which engine and
+    strategy produced them ("ortools" or "pyvrp")."""
 
     routes: tuple[VrpRoute, ...]
     dropped: tuple[int, ...]
@@ -100,3 +102,4 @@ class VrpSolution:
     found: bool
     strategy: str = ""
     seconds: float = 0.0
+    engine: str = "ortools"

@@ -119,6 +119,11 @@ def build_vrp_model(
         reload_nodes=frozenset(n for n, (kind, _) in enumerate(nodes.kinds) if kind == "station"),
         allowed_vehicles=allowed,
         horizon=horizon,
+        # About a metre per unit: PyVRP only uses these for its geometric neighbourhoods.
+        coordinates=tuple(
+            (round(table.points[p].lon * 1e5), round(table.points[p].lat * 1e5))
+            for p in nodes.point_of
+        ),
     )
 
 

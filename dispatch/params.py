@@ -1,4 +1,4 @@
-"""Solver parameters: time limit, strategies, portfolio workers and drop penalties."""
+"""Solver parameters: time limit, engines and strategies, portfolio workers, drop penalties."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ METAHEURISTICS = (
     "SIMULATED_ANNEALING",
     "TABU_SEARCH",
 )
+ENGINES = ("ortools", "pyvrp")
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,27 @@ class DropPenaltyPolicy:
 
 @dataclass(frozen=True)
 class Strategy:
-    """One (first solution, metaheuristic) pair; a portfolio runs several."""
+    """One engine run; a portfolio runs several. For OR-Tools, a (first solution,
+    metaheuristic) pair; PyVRP ignores both (its iterated local search has no such knobs)."""
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    engine: str = "ortools"
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}")
+        if self.first_solution not in FIRST_SOLUTION_STRATEGIES:
+            raise ValueError(f"unknown first_solution {self.first_solution!r}")
+        if self.metaheuristic not in METAHEURISTICS:
+            raise ValueError(f"unknown metaheuristic {self.metaheuristic!r}")
+
+    @property
+    def name(self) -> str:
+        """How plans and benchmarks name this run."""
+        if self.engine == "pyvrp":
+            return "pyvrp"
+        return f"ortools:{self.first_solution}+{self.metaheuristic}"
 
 
 @dataclass(frozen=True)
@@ -58,13 +76,18 @@ class SolveParams:
 
     `num_workers > 1` runs every strategy of `portfolio` in `num_workers` processes,
     sharing the time limit (4 strategies on 2 workers: two rounds of half the limit), and
-    keeps the cheapest plan (OR-Tools' routing search is single-threaded). Keep
-    `num_workers` at 1 inside a Celery prefork worker, whose daemonic children may not
-    start processes. `bandit_operators` lets OR-Tools pick local search operators by a
-    multi-armed bandit; off by default: on Solomon R1/RC1 at 30 s it cost 0.4 points of
-    mean gap (4.216 % on, 3.788 % off, benchmarks/RESULTS.md). The search is
-    deterministic for a given problem and parameters (up to the time limit), so there is
-    no seed.
+    keeps the best solution that passes the re-check (both engines' searches are
+    single-threaded). The default portfolio is OR-Tools next to PyVRP: on Solomon R1/RC1
+    PyVRP is far closer to the best-known values, OR-Tools is the only engine for
+    re-plans with started routes. Keep `num_workers` at 1 inside a Celery prefork worker,
+    whose daemonic children may not start processes; `in_series=True` then runs the
+    portfolio one strategy after another in-process, each for its share of the limit.
+    `seed` seeds PyVRP; `pyvrp_iterations` caps PyVRP's iterations (with a seed, a capped
+    run is reproducible whatever the machine load). `bandit_operators` lets OR-Tools pick
+    local search operators by a multi-armed bandit; off by default: on Solomon R1/RC1 at
+    30 s it cost 0.4 points of mean gap (4.216 % on, 3.788 % off, benchmarks/RESULTS.md).
+    OR-Tools' search is deterministic for a given problem and parameters (up to the time
+    limit).
     """
 
     time_limit_s: float = 10.0
@@ -73,8 +96,11 @@ class SolveParams:
     num_workers: int = 1
     portfolio: tuple[Strategy, ...] = (
         Strategy("PARALLEL_CHEAPEST_INSERTION", "GUIDED_LOCAL_SEARCH"),
-        Strategy("SAVINGS", "GUIDED_LOCAL_SEARCH"),
+        Strategy(engine="pyvrp"),
     )
+    in_series: bool = False
+    seed: int = 1
+    pyvrp_iterations: int | None = None
     drop_penalty: DropPenaltyPolicy = field(default_factory=DropPenaltyPolicy)
     guided_local_search_lambda: float = 0.1
     bandit_operators: bool = False
@@ -89,9 +115,11 @@ class SolveParams:
             raise ValueError(f"unknown metaheuristic {self.metaheuristic!r}")
         if self.time_limit_s <= 0 or self.num_workers < 1:
             raise ValueError("time_limit_s must be positive and num_workers at least 1")
+        if not self.portfolio:
+            raise ValueError("portfolio must name at least one strategy")
 
     def strategies(self) -> tuple[Strategy, ...]:
-        """Strategies to run: the main one alone, or the whole portfolio."""
-        if self.num_workers == 1:
+        """Strategies to run: the main OR-Tools one alone, or the whole portfolio."""
+        if self.num_workers == 1 and not self.in_series:
             return (Strategy(self.first_solution, self.metaheuristic),)
         return self.portfolio

@@ -106,7 +106,10 @@ class UnassignedPickup:
 
 @dataclass(frozen=True)
 class PlanSummary:
-    """Day KPIs. Ratios are floats; grams, metres and cents stay integers."""
+    """Day KPIs. Ratios are floats; grams, metres and cents stay integers.
+
+    `engine` names the routing engine whose plan won ("ortools" or "pyvrp"), `strategy`
+    its run (e.g. "ortools:PARALLEL_CHEAPEST_INSERTION+GUIDED_LOCAL_SEARCH")."""
 
     vehicles_used: int
     pickups_planned: int
@@ -120,6 +123,7 @@ class PlanSummary:
     stops_per_hour: float | None
     solve_seconds: float
     strategy: str = ""
+    engine: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ def summarise(
     values_cents: dict[str, int],
     solve_seconds: float,
     strategy: str = "",
+    engine: str = "",
 ) -> PlanSummary:
     """KPIs of a plan. Utilisation is collected weight over capacity times trips."""
     used = [r for r in routes if r.is_used]
@@ -179,4 +184,5 @@ def summarise(
         stops_per_hour=round(planned / (duration / 3600), 3) if duration else None,
         solve_seconds=solve_seconds,
         strategy=strategy,
+        engine=engine,
     )

@@ -2,15 +2,25 @@
 
 An infeasible day never raises: pickups no collector could serve on its own are kept
 out of the model and reported with a reason; the rest are optional with a penalty, so
-the solver always has a plan to return.
+the solver always has a plan to return. Every engine of the portfolio proposes a plan;
+each is checked by `check_plan` and the valid one of least product cost (metres driven,
+vehicle fixed costs, drop penalties of what is left out) is returned, naming its engine.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
+from dispatch.check import check_plan
 from dispatch.core import VrpRoute, VrpSolution
-from dispatch.layout import NodeMap, build_vrp_model, layout_nodes, station_copies
+from dispatch.layout import (
+    PINNED_PENALTY,
+    NodeMap,
+    build_vrp_model,
+    layout_nodes,
+    station_copies,
+)
 from dispatch.matrix import HaversineMatrixProvider, MatrixProvider
 from dispatch.model import Problem, validate_problem
 from dispatch.params import SolveParams
@@ -24,9 +34,11 @@ from dispatch.plan import (
     UnassignedReason,
     summarise,
 )
+from dispatch.portfolio import solve_candidates
 from dispatch.reasons import explain_pickup
-from dispatch.solver import solve_vrptw
 from dispatch.travel import TravelTable, build_travel_table
+
+log = logging.getLogger(__name__)
 
 
 def plan_routes(
@@ -48,10 +60,37 @@ def plan_routes(
     }
     servable = [i for i in range(len(problem.pickups)) if reasons.get(i) is None]
     nodes = layout_nodes(problem, table, servable, station_copies(problem, params))
-    solution = VrpSolution((), tuple(range(len(servable))), 0, False)
+    candidates = [VrpSolution((), tuple(range(len(servable))), 0, False)]
     if problem.collectors:
-        solution = solve_vrptw(build_vrp_model(problem, table, nodes, params), params)
-    return _to_plan(problem, table, nodes, solution, reasons, started)
+        candidates = solve_candidates(build_vrp_model(problem, table, nodes, params), params)
+    ranked = []
+    for k, solution in enumerate(candidates):
+        try:
+            plan = _to_plan(problem, table, nodes, solution, reasons, started)
+        except Exception:  # a candidate that cannot be read back just loses
+            log.exception("plan of engine %s could not be built", solution.engine)
+            continue
+        # Found before not found, valid before broken, then cheapest, then portfolio order.
+        broken = bool(check_plan(problem, plan))
+        ranked.append(((not solution.found, broken, plan_cost(problem, plan, params), k), plan))
+    if not ranked:
+        empty = VrpSolution((), tuple(range(len(servable))), 0, False, "none")
+        return _to_plan(problem, table, nodes, empty, reasons, started)
+    return min(ranked, key=lambda pair: pair[0])[1]
+
+
+def plan_cost(problem: Problem, plan: RoutePlan, params: SolveParams) -> int:
+    """The product's objective: metres, fixed costs of used vehicles, drop penalties."""
+    pickups = {p.id: p for p in problem.pickups}
+    penalty = 0
+    for left in plan.unassigned:
+        pickup = pickups[left.pickup_id]
+        if pickup.pinned_collector_id is not None:
+            penalty += PINNED_PENALTY
+        else:
+            penalty += params.drop_penalty.penalty(pickup.priority, pickup.value_cents)
+    fixed = params.vehicle_fixed_cost * plan.summary.vehicles_used
+    return plan.summary.distance_m + fixed + penalty
 
 
 def _to_plan(problem, table, nodes, solution, reasons, started) -> RoutePlan:
@@ -77,6 +116,7 @@ def _to_plan(problem, table, nodes, solution, reasons, started) -> RoutePlan:
         {p.id: p.value_cents for p in problem.pickups},
         round(time.perf_counter() - started, 3),
         solution.strategy,
+        solution.engine if solution.found else "",
     )
     return RoutePlan(routes, tuple(unassigned), summary)
 
@@ -88,7 +128,11 @@ def _idle_route(problem: Problem, v: int) -> Route:
         Stop(StopKind.START, collector.id, collector.start, t, t, t, 0, 0, 0),
         Stop(StopKind.END, collector.id, collector.home_end, t, t, t, 0, 0, 0),
     )
-    return Route(collector.id, collector.vehicle_type, stops)
+    # A day off the road still has its breaks, at home, so the plan keeps every rule.
+    breaks = tuple(
+        BreakTaken(b.window.start_s, b.window.start_s + b.duration_s) for b in collector.breaks
+    )
+    return Route(collector.id, collector.vehicle_type, stops, breaks)
 
 
 def _route(problem: Problem, table: TravelTable, nodes: NodeMap, vrp_route: VrpRoute) -> Route:

@@ -1,4 +1,4 @@
-"""The one module that talks to OR-Tools: `solve_vrptw(model, params) -> VrpSolution`.
+"""The one module that talks to OR-Tools: `solve_with_ortools(model, params, strategy)`.
 
 The order follows OR-Tools' `vrp_time_windows.py` sample: index manager, routing model,
 transit matrices and arc costs, dimensions (time, then loads), disjunctions and
@@ -11,10 +11,7 @@ One matrix per vehicle profile (speeds differ by vehicle type), one arc cost per
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -22,49 +19,11 @@ from dispatch.core import VrpModel, VrpRoute, VrpSolution, VrpVisit
 from dispatch.params import SolveParams, Strategy
 
 TIME = "time"
-_FORKED_MODEL: VrpModel | None = None
+ENGINE = "ortools"
 
 
-def solve_vrptw(model: VrpModel, params: SolveParams) -> VrpSolution:
-    """Solve `model`; with several workers, run a portfolio and keep the cheapest plan."""
-    strategies = params.strategies()
-    if len(strategies) == 1:
-        return _solve_one(model, params, strategies[0])
-    return _solve_portfolio(model, params, strategies)
-
-
-def _solve_portfolio(
-    model: VrpModel, params: SolveParams, strategies: tuple[Strategy, ...]
-) -> VrpSolution:
-    """Run every strategy, `num_workers` at a time, sharing the wall-clock time limit.
-
-    Guided local search stays near its first solution, so different starts pay off;
-    more starts than workers shorten each run (4 starts on 2 workers did worse on
-    Solomon R1/RC1 at 30 s than 2 full-length ones, see benchmarks/RESULTS.md).
-    """
-    workers = min(params.num_workers, len(strategies))
-    rounds = -(-len(strategies) // workers)
-    each = replace(params, time_limit_s=params.time_limit_s / rounds)
-    # Forked children inherit the model instead of unpickling large matrices.
-    global _FORKED_MODEL
-    _FORKED_MODEL = model
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_solve_forked, each, s) for s in strategies]
-            results = [f.result() for f in futures]
-    finally:
-        _FORKED_MODEL = None
-    found = [r for r in results if r.found] or results
-    return min(found, key=lambda r: r.objective)
-
-
-def _solve_forked(params: SolveParams, strategy: Strategy) -> VrpSolution:
-    assert _FORKED_MODEL is not None
-    return _solve_one(_FORKED_MODEL, params, strategy)
-
-
-def _solve_one(model: VrpModel, params: SolveParams, strategy: Strategy) -> VrpSolution:
+def solve_with_ortools(model: VrpModel, params: SolveParams, strategy: Strategy) -> VrpSolution:
+    """Solve `model` with one OR-Tools strategy; `found` is False when it found nothing."""
     started = time.perf_counter()
     vehicles = model.vehicles
     if any(v.fixed_prefix for v in vehicles):
@@ -85,10 +44,11 @@ def _solve_one(model: VrpModel, params: SolveParams, strategy: Strategy) -> VrpS
     routing.CloseModelWithParameters(search)
     _apply_fixed_prefixes(model, routing, manager)
     solution = routing.SolveWithParameters(search)
-    name = f"{strategy.first_solution}+{strategy.metaheuristic}"
     if solution is None:
-        return VrpSolution((), tuple(model.job_nodes()), 0, False, name, _since(started))
-    return _read_solution(model, routing, manager, solution, breaks, name, started)
+        return VrpSolution(
+            (), tuple(model.job_nodes()), 0, False, strategy.name, _since(started), ENGINE
+        )
+    return _read_solution(model, routing, manager, solution, breaks, strategy.name, started)
 
 
 def _since(started: float) -> float:
@@ -268,5 +228,5 @@ def _read_solution(model, routing, manager, solution, breaks, name, started) -> 
         if solution.Value(routing.NextVar(manager.NodeToIndex(node))) == manager.NodeToIndex(node)
     )
     return VrpSolution(
-        tuple(routes), dropped, solution.ObjectiveValue(), True, name, _since(started)
+        tuple(routes), dropped, solution.ObjectiveValue(), True, name, _since(started), ENGINE
     )

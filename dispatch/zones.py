@@ -83,6 +83,7 @@ def merge_plans(problem: Problem, plans: list[RoutePlan]) -> RoutePlan:
         {p.id: p.value_cents for p in problem.pickups},
         max((p.summary.solve_seconds for p in plans), default=0.0),
         "zoned:" + ",".join(sorted({p.summary.strategy for p in plans})),
+        ",".join(sorted({p.summary.engine for p in plans if p.summary.engine})),
     )
     return RoutePlan(routes, unassigned, summary)
 

@@ -32,6 +32,7 @@ from api.jobs.models import Weighing
 from api.jobs.policy import JobPolicy
 from api.jobs.pool import HELD_STATUSES, unassign
 from api.residents.models import Address
+from api.route_plans.service import request_replan
 from api.slots.models import Slot
 from api.stations.models import Station
 from api.timeutil import local_day_bounds, to_local
@@ -185,7 +186,14 @@ def claim_job(session: Session, *, user_id: int, booking_id: int, policy: JobPol
         actor_user_id=user_id,
         data={"collector_id": collector.collector_id},
     )
+    _replan(session, booking, slot)
     return _held_job(session, booking)
+
+
+def _replan(session: Session, booking: Booking, slot: Slot) -> None:
+    # A claim pins the job to its collector, a release frees it: the zone-day's plan
+    # follows (debounced, sent after commit), as it does for booking changes.
+    request_replan(session, zone_id=booking.zone_id, service_date=to_local(slot.starts_at).date())
 
 
 def release_job(session: Session, *, user_id: int, booking_id: int) -> Booking:
@@ -195,17 +203,20 @@ def release_job(session: Session, *, user_id: int, booking_id: int) -> Booking:
         raise ConflictError(
             f"a job that is {booking.status} cannot be released", code="invalid_state"
         )
-    if utcnow() >= session.get(Slot, booking.slot_id).cutoff_at:
+    slot = session.get(Slot, booking.slot_id)
+    if utcnow() >= slot.cutoff_at:
         raise ConflictError(
             "past the slot's cut-off: call support to hand the job over", code="past_cutoff"
         )
-    return unassign(
+    released = unassign(
         session,
         booking=booking,
         from_statuses=NO_SHOW_STATUSES,
         actor_user_id=user_id,
         kind="released",
     )
+    _replan(session, booking, slot)
+    return released
 
 
 def _station_zone(session: Session, user: User) -> int | None:
@@ -240,6 +251,7 @@ def mark_no_show(session: Session, *, booking_id: int, actor_user_id: int | None
         returned_to_pool=back_to_pool,
     )
     _count_no_show(session, collector_id, booking, slot, actor_user_id)
+    _replan(session, booking, slot)
     return booking
 
 

@@ -136,6 +136,7 @@ class PlanSummarySchema(Schema):
     stops_per_hour = fields.Float(allow_none=True)
     solve_seconds = fields.Float()
     strategy = fields.String()
+    engine = fields.String()
 
 
 class RoutePlanDetailSchema(Schema):

@@ -77,7 +77,9 @@ def solve_zone(
         if current is not None and current.inputs_hash == zone_day.inputs_hash:
             return current.route_plan_id
     limit = time_limit_s or float(app.config["DISPATCH_TIME_LIMIT_S"])
-    result = _solve(zone_day, SolveParams(time_limit_s=limit, num_workers=1))
+    # One process (prefork children may not fork): the engines share the limit in series.
+    params = SolveParams(time_limit_s=limit, num_workers=1, in_series=True)
+    result = _solve(zone_day, params)
     for attempt in range(STORE_ATTEMPTS):
         try:
             with session_scope(app) as session:
@@ -136,6 +138,7 @@ def _unplannable(zone_day: ZoneDay, detail: str) -> dict:
             "stops_per_hour": None,
             "solve_seconds": 0.0,
             "strategy": "",
+            "engine": "",
         },
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -289,3 +290,16 @@ def test_a_resident_rescheduling_unassigns_the_collector(city, client, login):
     assert moved.status_code == 200
     assert client.get(f"/api/jobs/{job.booking_id}", headers=job.collector).status_code == 404
     assert [e["booking_id"] for e in _feed(client, job.collector)] == [job.booking_id]
+
+
+def test_feed_pages_follow_the_full_order_and_count_every_open_job(city, client, login):
+    """Page by page the feed is the whole feed in the same order; the total counts them all."""
+    resident = login(ALICE)
+    booked = {book_job(client, resident, slot_index=i)["booking_id"] for i in (0, 1, 2)}
+    wang, _ = enrol_approved_collector(client, login, WANG)
+    whole = [e["booking_id"] for e in _feed(client, wang)]
+    assert set(whole) == booked
+    first = client.get("/api/jobs/feed?page=1&page_size=2", headers=wang)
+    second = client.get("/api/jobs/feed?page=2&page_size=2", headers=wang)
+    assert [e["booking_id"] for e in first.get_json() + second.get_json()] == whole
+    assert json.loads(first.headers["X-Pagination"])["total"] == 3

@@ -71,6 +71,27 @@ def test_a_new_booking_tomorrow_replans_the_zone(planned, city, client, login):
         assert f"b{new}" in {p["id"] for p in current.inputs["pickups"]}
 
 
+def test_claiming_and_releasing_a_job_replans_the_zone(planned, city, client, login):
+    """A claim pins the job to its collector, a release frees it: each is followed by a
+    re-plan of the zone-day (as booking changes are), whose inputs show the change."""
+    booking = planned["bookings"][0]
+    collector = login(COLLECTOR_A)
+    assert client.post(f"/api/jobs/{booking}/claim", headers=collector).status_code == 200
+    assert versions(city)[-1] == (2, "current", "replan")
+    assert pinned_to(city, booking) is not None
+    assert client.post(f"/api/jobs/{booking}/release", headers=collector).status_code == 200
+    assert versions(city)[-1] == (3, "current", "replan")
+    assert pinned_to(city, booking) is None
+
+
+def pinned_to(app, booking_id: int) -> str | None:
+    """The collector the current plan's inputs pin a booking to."""
+    with session_scope(app) as session:
+        current = session.scalar(select(RoutePlan).where(RoutePlan.status == "current"))
+        pickup = next(p for p in current.inputs["pickups"] if p["id"] == f"b{booking_id}")
+        return pickup["pinned_collector_id"]
+
+
 def test_a_pending_replan_absorbs_further_changes(planned, city, client, login):
     """While a re-plan is pending, changes send nothing more; two asks in one commit send one."""
     with session_scope(city) as session:

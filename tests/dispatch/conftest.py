@@ -14,6 +14,7 @@ from dispatch import (
     RoutePlan,
     SolveParams,
     Station,
+    Strategy,
     TimeWindow,
     VehicleType,
 )
@@ -57,6 +58,19 @@ def station(sid: str = "s", km: float = 0.0, **kw) -> Station:
 def fast() -> SolveParams:
     """Short searches: tiny instances converge in well under a second."""
     return SolveParams(time_limit_s=1.0)
+
+
+@pytest.fixture(params=["ortools", "pyvrp"])
+def each_engine(request) -> SolveParams:
+    """One engine alone, in-process; PyVRP stops after a fixed number of seeded
+    iterations (tiny days converge long before), so its plan does not depend on load."""
+    return SolveParams(
+        time_limit_s=1.0 if request.param == "ortools" else 30.0,
+        in_series=True,
+        portfolio=(Strategy(engine=request.param),),
+        pyvrp_iterations=2_000,
+        seed=1,
+    )
 
 
 @pytest.fixture
