@@ -115,13 +115,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_jwt_callbacks(jwt) -> None:
-    from api.auth.service import is_family_revoked
+    from api.auth.revocation import is_access_revoked
     from api.db import get_session
     from api.errors import error_body
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header, payload):
-        return is_family_revoked(get_session(), family_id=payload.get("fam"))
+        return is_access_revoked(get_session(), family_id=payload.get("fam"))
 
     def _unauthorized(reason: str):
         return error_body("unauthorized", None, {"Authorization": [reason]}), 401

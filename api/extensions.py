@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import flask_smorest.pagination
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
 
 from api import errors
 
@@ -49,6 +51,45 @@ def _bounded_pagination_schema(page: int, page_size: int, max_page_size: int):
 
 _smorest_pagination_schema = flask_smorest.pagination._pagination_parameters_schema_factory
 flask_smorest.pagination._pagination_parameters_schema_factory = _bounded_pagination_schema
+
+
+def _view_is_paginated() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    handler = getattr(view_class, method, view)
+    return "pagination" in getattr(handler, "_apidoc", {})
+
+
+class StrictQueryParser(FlaskParser):
+    """webargs' parser, refusing query parameters the endpoint's query schema does not know.
+
+    A misspelt filter (``?stauts=cancelled``) is a 422 naming it instead of a silently
+    unfiltered list. ``page`` and ``page_size`` belong to flask-smorest's pagination schema,
+    parsed separately (with its own parser), so they are left out here on paginated views.
+    """
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "querystring": RAISE,
+    }
+    PAGINATION_KEYS = ("page", "page_size")
+
+    def load_querystring(self, req, schema):
+        """The query string, less the pagination parameters on paginated views."""
+        args = req.args
+        if _view_is_paginated():
+            args = MultiDict(
+                (key, value)
+                for key, value in args.items(multi=True)
+                if key not in self.PAGINATION_KEYS or key in schema.fields
+            )
+        return self._makeproxy(args, schema)
+
+
+# Every blueprint's ``arguments`` decorator reads this class attribute when it is applied.
+flask_smorest.Blueprint.ARGUMENTS_PARSER = StrictQueryParser()
 
 api = RecycleApi()
 jwt = JWTManager()

@@ -12,6 +12,7 @@ from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+import api.extensions  # noqa: F401  (views import this first: the strict query parser is set)
 from api.db import get_session, utcnow
 from api.errors import (
     ConflictError,
@@ -41,8 +42,11 @@ def auth_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            verify_jwt_in_request()
-            claims = get_jwt()
+            # an idempotent write has already verified the token (``_caller_id``)
+            claims = g.pop("verified_jwt", None)
+            if not claims:
+                verify_jwt_in_request()
+                claims = get_jwt()
             g.user_id = int(claims["sub"])
             g.user_role = claims.get("role")
             if roles and g.user_role not in roles:
@@ -75,6 +79,7 @@ def _replay(record: IdempotencyRecord) -> Response:
 def _caller_id() -> int:
     """Keys are scoped per user; the token is checked here because this runs before the view."""
     verify_jwt_in_request(optional=True)
+    g.verified_jwt = get_jwt()  # empty without a token: auth_required then answers 401
     identity = get_jwt_identity()
     return int(identity) if identity is not None else 0
 
@@ -182,10 +187,13 @@ def _unstorable_text(value: object, path: str) -> dict[str, list[str]]:
 
 
 def reject_unstorable_text() -> None:
-    """Before every request: 422 for JSON text PostgreSQL cannot store, whatever the schema."""
-    if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    problems = _unstorable_text(request.get_json(silent=True), "")
+    """Before every request: 422 for query or JSON text PostgreSQL cannot store (NUL,
+    unpaired surrogates), whatever the schema - such text must never reach a query."""
+    problems: dict[str, list[str]] = {}
+    for key, value in request.args.items(multi=True):
+        problems.update(_unstorable_text(key, key) or _unstorable_text(value, key))
+    if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):
+        problems.update(_unstorable_text(request.get_json(silent=True), ""))
     if problems:
         raise ValidationError(errors=problems)
 
@@ -212,8 +220,24 @@ def etag_headers(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
+def with_etag(resource, status: int = 200) -> tuple:
+    """A view's return value with the ``ETag`` of ``resource`` (a model or a dict view)."""
+    version = resource["version"] if isinstance(resource, dict) else resource.version
+    return resource, status, etag_headers(version)
+
+
 def require_fields_absent(payload: dict, fields: Iterable[str]) -> None:
     """422 when a client sends a field only the system may set."""
     sent = [f for f in fields if f in payload]
     if sent:
         raise ValidationError(errors={f: ["set by the system; do not send it"] for f in sent})
+
+
+def list_page(pagination, lister: Callable[..., tuple[list, int]], /, **filters):
+    """One page of a list endpoint: ``lister(session, offset=, limit=, **filters)`` returns
+    ``(rows, total)``; the total goes to flask-smorest's ``X-Pagination`` header."""
+    rows, total = lister(
+        get_session(), offset=pagination.first_item, limit=pagination.page_size, **filters
+    )
+    pagination.item_count = total
+    return rows

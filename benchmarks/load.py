@@ -2,12 +2,19 @@
 
 Scenarios (open loop at a fixed arrival rate, latency measured from the scheduled send time
 so a slow server cannot hide its queueing):
-  mixed      booking list, slots, materials, booking creation, and the collector job feed /
-             claims and plant bids when those endpoints exist
-  bookings   closed loop: as many booking creations per second as the server takes
+  mixed      booking list, slots, materials, booking creation, the collectors' job feed and
+             claims (a claim that loses the race is a 409, counted in ``statuses``)
+  bookings   closed loop: PHONES phones creating bookings back to back
+Every POST carries an Idempotency-Key, as the mobile client sends one.
 
-Then pgbench's built-in TPC-B-like script on a scratch database, same machine, same run.
+Then pgbench's built-in TPC-B-like script on a scratch database, same machine, same run, with
+as many clients as the closed booking loop has phones, so both get the same concurrency:
+
+    pgbench -h 127.0.0.1 -U postgres -i -q -s 10 <db>
+    pgbench -h 127.0.0.1 -U postgres -c 16 -j 2 -T 20 <db>
+
 Targets (issue): p99 < 100 ms at 200 mixed requests/s; booking creation >= 30 % of pgbench.
+Plant bids are not in the mix yet (they need stations, lots and open auctions seeded).
 
     .venv/bin/python benchmarks/load.py                  # full run (~2 minutes)
     .venv/bin/python benchmarks/load.py --smoke          # a few seconds, for CI
@@ -38,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# Concurrency of the closed booking loop, and pgbench's client count (same, to be fair).
+PHONES = 16
 
 
 def recreate_database(name: str) -> str:
@@ -52,9 +61,62 @@ def recreate_database(name: str) -> str:
     return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-def prepare(url: str, residents: int, quotes_each: int) -> dict:
-    """Migrate, seed, and mint residents with tokens, addresses and unused quotes."""
+def _token(user_id: int, role: str, family_id: str) -> str:
     from flask_jwt_extended import create_access_token
+
+    return create_access_token(
+        identity=str(user_id),
+        additional_claims={"role": role, "fam": family_id},
+        expires_delta=timedelta(hours=2),
+    )
+
+
+def _collectors(session, count: int) -> list[dict]:
+    """Approved collectors in xuhui-s, on shift today and tomorrow, with tokens."""
+    from api.auth.models import TokenFamily, User
+    from api.collectors.models import Collector, Shift
+    from api.db import utcnow
+    from api.timeutil import local_at, local_today
+
+    people = []
+    for n in range(count):
+        user = User(phone=f"+86136{n:08d}", role="collector")
+        session.add(user)
+        session.flush()
+        collector = Collector(
+            user_id=user.user_id,
+            full_name=f"Load Collector {n}",
+            national_id_encrypted="load-test",
+            national_id_last4=f"{n:04d}"[-4:],
+            vehicle_type="tricycle",
+            payload_grams=10_000_000,
+            volume_litres=100_000,
+            home_latitude=31.2,
+            home_longitude=121.44,
+            zone_codes=["xuhui-s"],
+            status="approved",
+            approved_at=utcnow(),
+        )
+        session.add(collector)
+        session.flush()
+        for days in (0, 1):
+            day = local_today() + timedelta(days=days)
+            session.add(
+                Shift(
+                    collector_id=collector.collector_id,
+                    shift_date=day,
+                    starts_at=local_at(day, 0),
+                    ends_at=local_at(day, 23, 59),
+                )
+            )
+        family = TokenFamily(token_family_id=str(uuid.uuid4()), user_id=user.user_id)
+        session.add(family)
+        people.append({"token": _token(user.user_id, "collector", family.token_family_id)})
+    return people
+
+
+def prepare(url: str, residents: int, quotes_each: int, collectors: int = 20) -> dict:
+    """Migrate, seed, and mint residents (tokens, addresses, unused quotes) and collectors."""
     from sqlalchemy import update
 
     from api import create_app, migrate
@@ -93,14 +155,11 @@ def prepare(url: str, residents: int, quotes_each: int) -> dict:
                 ).quote_id
                 for _ in range(quotes_each)
             ]
-            token = create_access_token(
-                identity=str(user.user_id),
-                additional_claims={"role": "resident", "fam": family.token_family_id},
-                expires_delta=timedelta(hours=2),
-            )
+            token = _token(user.user_id, "resident", family.token_family_id)
             people.append({"token": token, "address_id": address.address_id, "quotes": quotes})
+        crew = _collectors(session, collectors)
     app.extensions["db_engine"].dispose()
-    return {"people": people}
+    return {"people": people, "collectors": crew}
 
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -135,22 +194,36 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
 
 
 class Client(threading.local):
-    """One keep-alive connection per thread."""
+    """One keep-alive connection per thread; remembers the bookings it created."""
+
+    created: list[int] = []  # shared across threads: ids of bookings to claim
 
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
     def call(self, method: str, path: str, token: str, body: dict | None = None) -> int:
+        if path == CLAIM_NEXT:
+            try:
+                path = f"/api/jobs/{Client.created.pop(0)}/claim"
+            except IndexError:  # nothing booked yet: look at the feed instead
+                path, method = "/api/jobs/feed?page_size=20", "GET"
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if method == "POST":  # as the mobile client does: every write can be retried safely
+            headers["Idempotency-Key"] = str(uuid.uuid4())
         data = json.dumps(body) if body is not None else None
         try:
             self.conn.request(method, path, body=data, headers=headers)
             response = self.conn.getresponse()
-            response.read()
-            return response.status
+            payload = response.read()
         except (OSError, http.client.HTTPException):
             self.conn.close()
             return 599
+        if method == "POST" and path == "/api/bookings" and response.status == 201:
+            Client.created.append(json.loads(payload)["booking_id"])
+        return response.status
+
+
+CLAIM_NEXT = "claim-next"  # placeholder path: claim the oldest booking created so far
 
 
 def booking_body(person: dict, slot_id: int) -> dict | None:
@@ -172,19 +245,23 @@ def tomorrow_slot(port: int, token: str) -> int:
     return json.loads(conn.getresponse().read())[1]["slot_id"]
 
 
-def mixed_requests(people: list[dict], slot_id: int):
+def mixed_requests(people: list[dict], collectors: list[dict], slot_id: int):
     """An endless, seeded mix of what phones do most."""
     rng = random.Random(7)
     day = time.strftime("%Y-%m-%d")
     while True:
         person = rng.choice(people)
         roll = rng.random()
-        if roll < 0.35:
+        if roll < 0.25:
             yield "GET", "/api/bookings?page_size=10", person["token"], None
-        elif roll < 0.6:
+        elif roll < 0.45:
             yield "GET", f"/api/slots?zone=xuhui-s&date={day}", person["token"], None
-        elif roll < 0.8:
+        elif roll < 0.6:
             yield "GET", "/api/materials", person["token"], None
+        elif roll < 0.75:
+            yield "GET", "/api/jobs/feed?page_size=20", rng.choice(collectors)["token"], None
+        elif roll < 0.8:
+            yield "POST", CLAIM_NEXT, rng.choice(collectors)["token"], None
         else:
             body = booking_body(person, slot_id)
             if body is None:
@@ -202,6 +279,8 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
     total = int(rate * duration)
     start = time.perf_counter() + 0.2
 
+    by_kind: dict[str, list[float]] = {}
+
     def fire(index: int, method: str, path: str, token: str, body) -> None:
         scheduled = start + index / rate
         delay = scheduled - time.perf_counter()
@@ -209,8 +288,10 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
             time.sleep(delay)
         status = client.call(method, path, token, body)
         elapsed = time.perf_counter() - scheduled
+        kind = "POST claim" if path == CLAIM_NEXT else f"{method} {path.split('?')[0]}"
         with lock:
             latencies.append(elapsed)
+            by_kind.setdefault(kind, []).append(elapsed)
             statuses[status] = statuses.get(status, 0) + 1
 
     with ThreadPoolExecutor(max_workers=64) as pool:
@@ -218,7 +299,12 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
             method, path, token, body = next(requests)
             pool.submit(fire, index, method, path, token, body)
     wall = time.perf_counter() - start
-    return summarise(latencies, statuses, wall)
+    summary = summarise(latencies, statuses, wall)
+    summary["p99_ms_by_kind"] = {
+        kind: round(1000 * sorted(values)[min(len(values) - 1, int(0.99 * len(values)))], 1)
+        for kind, values in sorted(by_kind.items())
+    }
+    return summary
 
 
 def summarise(latencies: list[float], statuses: dict[int, int], wall: float) -> dict:
@@ -237,8 +323,60 @@ def summarise(latencies: list[float], statuses: dict[int, int], wall: float) -> 
     }
 
 
+def count_statements(url: str, people: list[dict], collectors: list[dict], slot_id: int) -> dict:
+    """SQL statements per request of each kind in the mix (in-process test client)."""
+    from sqlalchemy import event
+
+    from api import create_app
+
+    app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    seen: list[str] = []
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", lambda *a: seen.append(a[2]))
+    person, collector = people[-1], collectors[-1]
+    day = time.strftime("%Y-%m-%d")
+
+    def book(key: str | None = None):
+        donor = next(p for p in reversed(people) if p["quotes"])
+        headers = {**auth(donor), **({"Idempotency-Key": key} if key else {})}
+        return client.post("/api/bookings", json=booking_body(donor, slot_id), headers=headers)
+
+    calls = {
+        "GET /api/bookings": lambda: client.get("/api/bookings?page_size=10", headers=auth(person)),
+        "GET /api/slots": lambda: client.get(
+            f"/api/slots?zone=xuhui-s&date={day}", headers=auth(person)
+        ),
+        "GET /api/materials": lambda: client.get("/api/materials", headers=auth(person)),
+        "POST /api/bookings": book,
+        "POST /api/bookings (Idempotency-Key)": lambda: book(str(uuid.uuid4())),
+        "GET /api/jobs/feed": lambda: client.get(
+            "/api/jobs/feed?page_size=20", headers=auth(collector)
+        ),
+    }
+
+    def claim():
+        booking_id = book().get_json()["booking_id"]
+        seen.clear()  # count the claim alone, not the booking made for it
+        return client.post(f"/api/jobs/{booking_id}/claim", headers=auth(collector))
+
+    calls["POST claim"] = claim
+    counts = {}
+    for kind, call in calls.items():
+        call()  # warm: the first request of a process loads more
+        seen.clear()
+        call()
+        counts[kind] = len(seen)
+    app.extensions["db_engine"].dispose()
+    return counts
+
+
+def auth(person: dict) -> dict:
+    """The bearer header of a resident or collector."""
+    return {"Authorization": f"Bearer {person['token']}"}
+
+
 def run_booking_throughput(port: int, people: list[dict], slot_id: int, duration: float) -> dict:
-    """Closed loop: 16 phones creating bookings back to back for ``duration`` seconds."""
+    """Closed loop: PHONES phones creating bookings back to back for ``duration`` seconds."""
     client = Client(port)
     stop_at = time.perf_counter() + duration
     counts = {"ok": 0, "other": 0}
@@ -257,9 +395,9 @@ def run_booking_throughput(port: int, people: list[dict], slot_id: int, duration
             with lock:
                 counts["ok" if status == 201 else "other"] += 1
 
-    chunks = [people[i::16] for i in range(16)]
+    chunks = [people[i::PHONES] for i in range(PHONES)]
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=PHONES) as pool:
         list(pool.map(phone, [c for c in chunks if c]))
     wall = time.perf_counter() - started
     return {
@@ -269,23 +407,19 @@ def run_booking_throughput(port: int, people: list[dict], slot_id: int, duration
     }
 
 
-def run_pgbench(duration: int) -> dict:
-    """pgbench TPC-B-like at scale 10, 8 clients, on a scratch database."""
-    recreate_database("recycle_pgbench")
+def run_pgbench(duration: int, database: str) -> dict:
+    """pgbench TPC-B-like at scale 10 with PHONES clients (as the booking loop), 2 threads."""
+    recreate_database(database)
     base = ["-h", "127.0.0.1", "-U", "postgres"]
     subprocess.run(
-        ["pgbench", *base, "-i", "-q", "-s", "10", "recycle_pgbench"],
+        ["pgbench", *base, "-i", "-q", "-s", "10", database],
         check=True,
         capture_output=True,
     )
-    out = subprocess.run(
-        ["pgbench", *base, "-c", "8", "-j", "2", "-T", str(duration), "recycle_pgbench"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    run = ["pgbench", *base, "-c", str(PHONES), "-j", "2", "-T", str(duration), database]
+    out = subprocess.run(run, check=True, capture_output=True, text=True).stdout
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
-    return {"pgbench_tps": round(tps, 1), "clients": 8, "scale": 10}
+    return {"pgbench_tps": round(tps, 1), "clients": PHONES, "scale": 10}
 
 
 def main() -> None:
@@ -295,20 +429,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--database", default="recycle_load", help="scratch database (dropped and created)"
+    )
     parser.add_argument("--smoke", action="store_true", help="a few seconds, for CI")
     args = parser.parse_args()
     if args.smoke:
         args.rate, args.duration = 20.0, 3.0
     residents = 40 if args.smoke else 200
-    url = recreate_database("recycle_load")
+    url = recreate_database(args.database)
     data = prepare(url, residents, quotes_each=3 if args.smoke else 25)
     server = start_gunicorn(url, args.port, args.workers, args.threads)
     try:
         slot_id = tomorrow_slot(args.port, data["people"][0]["token"])
         mixed = run_open_loop(
-            args.port, mixed_requests(data["people"], slot_id), args.rate, args.duration
+            args.port,
+            mixed_requests(data["people"], data["collectors"], slot_id),
+            args.rate,
+            args.duration,
         )
         print(json.dumps({"scenario": "mixed", "target_rps": args.rate, **mixed}))
+        statements = count_statements(url, data["people"], data["collectors"], slot_id)
+        print(json.dumps({"scenario": "statements_per_request", **statements}))
         bookings = run_booking_throughput(
             args.port, data["people"], slot_id, min(args.duration, 20)
         )
@@ -316,7 +458,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
-    pgbench = run_pgbench(3 if args.smoke else 20)
+    pgbench = run_pgbench(3 if args.smoke else 20, f"{args.database}_pgbench")
     print(json.dumps({"scenario": "pgbench", **pgbench}))
     ratio = bookings["bookings_per_s"] / pgbench["pgbench_tps"]
     print(

@@ -224,14 +224,6 @@ def revoke_family(session: Session, *, family_id: str, reason: str = "logout") -
         family.revoked_reason = reason
 
 
-def is_family_revoked(session: Session, *, family_id: str | None) -> bool:
-    """Whether access tokens of this family must be refused."""
-    if family_id is None:
-        return True
-    family = session.get(TokenFamily, family_id)
-    return family is None or family.revoked_at is not None
-
-
 def create_staff_user(
     session: Session, *, phone: str, role: str, display_name: str | None = None
 ) -> User:

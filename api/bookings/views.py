@@ -15,7 +15,7 @@ from api.bookings.schemas import (
     ReschedulingCreateSchema,
 )
 from api.db import get_session
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, list_page
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/bookings", description="Bookings")
 
@@ -28,15 +28,12 @@ class Bookings(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """My bookings (paginated; filter by status and local slot date)"""
-        rows, total = service.list_bookings(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_bookings,
             resident_id=current_user_id(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
             **{k: args.get(k) for k in ("status", "date_from", "date_to")},
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("resident")

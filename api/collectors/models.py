@@ -83,6 +83,8 @@ class Shift(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # counts changes: the ETag of PUT /api/collectors/me/shifts/{date}
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class LocationPing(Base):

@@ -107,6 +107,7 @@ class ShiftSchema(Schema):
     end = fields.Function(lambda s: to_local(s.ends_at).strftime("%H:%M"))
     starts_at = fields.Function(lambda s: to_local(s.starts_at).isoformat())
     ends_at = fields.Function(lambda s: to_local(s.ends_at).isoformat())
+    version = fields.Integer(metadata={"description": "the ETag's number"})
 
 
 class ShiftQueryArgsSchema(Schema):

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from api.collectors.models import Collector, CollectorSkill
 from api.collectors.pii import encrypt_national_id, national_id_digest, normalise_national_id
 from api.db import utcnow
-from api.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from api.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+    check_version,
+)
 from api.events.models import Event
 from api.events.service import list_events, record_event
 from api.jobs.pool import return_assigned_jobs
@@ -152,9 +158,20 @@ def get_my_collector(session: Session, *, user_id: int) -> Collector:
     return collector
 
 
-def update_application(session: Session, *, user_id: int, changes: dict, pii_key: str) -> Collector:
-    """Change an application under review; after ``needs_info`` this re-applies."""
+def update_application(
+    session: Session,
+    *,
+    user_id: int,
+    changes: dict,
+    pii_key: str,
+    expected_version: int | None = None,
+) -> Collector:
+    """Change an application under review; after ``needs_info`` this re-applies.
+
+    ``expected_version`` (from ``If-Match``) guards against overwriting a newer edit.
+    """
     collector = _lock(session, get_my_collector(session, user_id=user_id))
+    check_version(collector.version, expected_version)
     if collector.status not in EDITABLE:
         raise ConflictError(
             f"an application that is {collector.status} cannot be edited", code="invalid_state"
@@ -197,10 +214,21 @@ def _lock(session: Session, collector: Collector) -> Collector:
 
 
 def decide(
-    session: Session, *, collector_id: int, decision: str, reason: str | None, actor_user_id: int
+    session: Session,
+    *,
+    collector_id: int,
+    decision: str,
+    reason: str | None,
+    actor_user_id: int,
+    expected_version: int | None = None,
 ) -> Collector:
-    """Apply a reviewer's decision through the state machine; each one is an event."""
+    """Apply a reviewer's decision through the state machine; each one is an event.
+
+    ``expected_version`` (``If-Match``): the reviewer decided on what they read, not on an
+    application changed since.
+    """
     collector = _lock(session, get_collector_or_raise(session, collector_id=collector_id))
+    check_version(collector.version, expected_version)
     sources, target = TRANSITIONS[decision]
     if decision in REASON_REQUIRED and not reason:
         raise ValidationError.on("reason", f"a reason is required to {decision.replace('_', ' ')}")

@@ -11,7 +11,7 @@ from api.bookings.models import Booking
 from api.collectors.models import Collector, LocationPing, Shift
 from api.collectors.service import get_my_collector, require_approved
 from api.db import utcnow
-from api.errors import ConflictError, ValidationError
+from api.errors import ConflictError, ValidationError, check_version
 from api.jobs.pool import HELD_STATUSES
 from api.slots.models import Slot
 from api.timeutil import local_at, local_today
@@ -29,8 +29,20 @@ def _parse_hhmm(value: str) -> tuple[int, int]:
     return int(hours), int(minutes)
 
 
-def set_shift(session: Session, *, user_id: int, day: date, start: str, end: str) -> Shift:
-    """Declare (or change) the collector's availability on a local day."""
+def set_shift(
+    session: Session,
+    *,
+    user_id: int,
+    day: date,
+    start: str,
+    end: str,
+    expected_version: int | None = None,
+) -> Shift:
+    """Declare (or change) the collector's availability on a local day.
+
+    ``expected_version`` (``If-Match``) must be the stored shift's version; with no shift
+    that day yet there is nothing it can match (412).
+    """
     collector = require_approved(session, user_id=user_id)
     today = local_today()
     if not today <= day <= today + timedelta(days=MAX_DAYS_AHEAD):
@@ -40,12 +52,17 @@ def set_shift(session: Session, *, user_id: int, day: date, start: str, end: str
     starts_at, ends_at = local_at(day, *_parse_hhmm(start)), local_at(day, *_parse_hhmm(end))
     _check_held_jobs_fit(session, collector.collector_id, day, starts_at, ends_at)
     shift = session.scalar(
-        select(Shift).where(Shift.collector_id == collector.collector_id, Shift.shift_date == day)
+        select(Shift)
+        .where(Shift.collector_id == collector.collector_id, Shift.shift_date == day)
+        .with_for_update()
     )
+    # -1: no ETag this API returns can match a shift that does not exist yet
+    check_version(shift.version if shift is not None else -1, expected_version)
     if shift is None:
-        shift = Shift(collector_id=collector.collector_id, shift_date=day)
+        shift = Shift(collector_id=collector.collector_id, shift_date=day, version=0)
         session.add(shift)
     shift.starts_at, shift.ends_at = starts_at, ends_at
+    shift.version += 1
     session.flush()
     return shift
 

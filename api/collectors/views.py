@@ -29,7 +29,7 @@ from api.collectors.schemas import (
 from api.db import get_session
 from api.errors import ValidationError
 from api.extensions import limiter
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, if_match_version, list_page, with_etag
 
 blp = Blueprint(
     "collectors", __name__, url_prefix="/api/collectors", description="Collectors (enrolment)"
@@ -61,14 +61,11 @@ class Collectors(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Review queue: applications by status, oldest first (admin)"""
-        rows, total = service.list_collectors(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_collectors,
             status=args.get("status"),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("collector")
@@ -87,7 +84,7 @@ class MyEnrolment(MethodView):
     @blp.response(200, CollectorSchema)
     def get(self):
         """My enrolment and its status"""
-        return service.get_my_collector(get_session(), user_id=current_user_id())
+        return with_etag(service.get_my_collector(get_session(), user_id=current_user_id()))
 
     @atomic
     @auth_required("collector")
@@ -95,9 +92,14 @@ class MyEnrolment(MethodView):
     @blp.response(200, CollectorSchema)
     def patch(self, changes):
         """Change my application while under review (re-applies after needs_info)"""
-        return service.update_application(
-            get_session(), user_id=current_user_id(), changes=changes, pii_key=_pii_key()
+        collector = service.update_application(
+            get_session(),
+            user_id=current_user_id(),
+            changes=changes,
+            pii_key=_pii_key(),
+            expected_version=if_match_version(),
         )
+        return with_etag(collector)
 
 
 @blp.route("/me/events")
@@ -115,7 +117,7 @@ class CollectorItem(MethodView):
     @blp.response(200, CollectorSchema)
     def get(self, collector_id):
         """One collector (admin)"""
-        return service.get_collector_or_raise(get_session(), collector_id=collector_id)
+        return with_etag(service.get_collector_or_raise(get_session(), collector_id=collector_id))
 
 
 @blp.route("/<int:collector_id>/decisions")
@@ -126,9 +128,14 @@ class Decisions(MethodView):
     @blp.response(201, CollectorSchema)
     def post(self, data, collector_id):
         """Approve, reject, ask for information, suspend, reinstate or offboard (admin)"""
-        return service.decide(
-            get_session(), collector_id=collector_id, actor_user_id=current_user_id(), **data
+        collector = service.decide(
+            get_session(),
+            collector_id=collector_id,
+            actor_user_id=current_user_id(),
+            expected_version=if_match_version(),
+            **data,
         )
+        return with_etag(collector, 201)
 
 
 @blp.route("/me/shifts")
@@ -149,9 +156,14 @@ class MyShift(MethodView):
     @blp.response(200, ShiftSchema)
     def put(self, data, shift_date: str):
         """Set my availability on a local day (start and end as local HH:MM)"""
-        return shifts.set_shift(
-            get_session(), user_id=current_user_id(), day=_parse_day(shift_date), **data
+        shift = shifts.set_shift(
+            get_session(),
+            user_id=current_user_id(),
+            day=_parse_day(shift_date),
+            expected_version=if_match_version(),
+            **data,
         )
+        return with_etag(shift)
 
 
 @blp.route("/me/pings")

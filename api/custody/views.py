@@ -25,7 +25,7 @@ from api.custody.schemas import (
     VerificationSchema,
 )
 from api.db import get_session
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, list_page
 
 blp = Blueprint("custody", __name__, url_prefix="/api", description="Chain of custody")
 
@@ -40,15 +40,12 @@ class Manifests(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Manifests I am a party to (all, for admins and regulators), newest first"""
-        rows, total = service.list_manifests(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_manifests,
             user_id=current_user_id(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
             **args,
         )
-        pagination_parameters.item_count = total
-        return rows
 
 
 @blp.route("/manifests/<int:manifest_id>")
@@ -173,14 +170,11 @@ class Alerts(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Custody alerts, newest first (admin)"""
-        rows, total = alerts.list_alerts(
-            get_session(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
+        return list_page(
+            pagination_parameters,
+            alerts.list_alerts,
             **args,
         )
-        pagination_parameters.item_count = total
-        return rows
 
 
 @blp.route("/alerts/<int:alert_id>/acknowledgement")

@@ -13,7 +13,7 @@ from api.disputes.schemas import (
     DisputeSchema,
     ResolutionCreateSchema,
 )
-from api.web import atomic, auth_required, current_role, current_user_id
+from api.web import atomic, auth_required, current_role, current_user_id, list_page
 
 blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="Disputes")
 
@@ -26,16 +26,13 @@ class Disputes(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """My disputes (admins: every dispute), newest first; filter by status"""
-        rows, total = service.list_disputes(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_disputes,
             user_id=current_user_id(),
             role=current_role(),
             status=args.get("status"),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("resident")

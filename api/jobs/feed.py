@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from api.bookings.models import Booking
+from api.bookings.models import Booking, BookingItem
 from api.collectors.models import Collector, Shift
 from api.collectors.service import valid_skills
 from api.collectors.shifts import latest_ping
@@ -102,10 +102,11 @@ def _origin(session: Session, collector: Collector, policy: JobPolicy) -> Locati
     return Location(lat=collector.home_latitude, lon=collector.home_longitude)
 
 
-def _open_jobs(session: Session, collector: Collector, shifts: list[Shift], now: datetime):
+def _open_jobs(collector: Collector, shifts: list[Shift], now: datetime, *columns):
+    """A select of ``columns`` over the open jobs in the collector's zones and shifts."""
     overlaps = [and_(Slot.starts_at < s.ends_at, Slot.ends_at > s.starts_at) for s in shifts]
-    stmt = (
-        select(Booking, Slot, Address, Zone)
+    return (
+        select(*columns)
         .join(Slot, Slot.slot_id == Booking.slot_id)
         .join(Address, Address.address_id == Booking.address_id)
         .join(Zone, Zone.zone_id == Booking.zone_id)
@@ -117,20 +118,42 @@ def _open_jobs(session: Session, collector: Collector, shifts: list[Shift], now:
             or_(*overlaps),
         )
     )
-    return session.execute(stmt).all()
+
+
+def _skilled_materials(session: Session, open_jobs, skills: dict[str, str]) -> dict[int, set]:
+    """Booking id -> codes of its materials that need a skill (only bookings with any)."""
+    if not skills:
+        return {}
+    stmt = select(BookingItem.booking_id, BookingItem.material_code).where(
+        BookingItem.booking_id.in_(open_jobs.with_only_columns(Booking.booking_id)),
+        BookingItem.material_code.in_(list(skills)),
+    )
+    codes: dict[int, set] = {}
+    for booking_id, code in session.execute(stmt):
+        codes.setdefault(booking_id, set()).add(code)
+    return codes
 
 
 def list_feed(
-    session: Session, *, user_id: int, policy: JobPolicy, day: date | None = None
-) -> list[FeedEntry]:
-    """Open jobs for the approved collector, nearest first, then earliest.
+    session: Session,
+    *,
+    user_id: int,
+    policy: JobPolicy,
+    day: date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[FeedEntry], int]:
+    """Open jobs for the approved collector, nearest first, then earliest: one page, and
+    how many there are in all.
 
     Anyone else with the collector role (not enrolled, under review, suspended) sees an empty
     feed: only approved collectors see jobs; GET /api/collectors/me says why.
+    Every open job is filtered and ranked from a few plain columns; bookings, items and
+    quotes are loaded only for the page shown (a busy zone has thousands of open jobs).
     """
     collector = session.scalar(select(Collector).where(Collector.user_id == user_id))
     if collector is None or collector.status != "approved":
-        return []
+        return [], 0
     now = utcnow()
     stmt = select(Shift).where(Shift.collector_id == collector.collector_id, Shift.ends_at > now)
     if day is not None:
@@ -138,31 +161,68 @@ def list_feed(
         stmt = stmt.where(Shift.starts_at < end, Shift.ends_at > start)
     shifts = list(session.scalars(stmt))
     if not shifts or not collector.zone_codes:
-        return []
+        return [], 0
     origin = _origin(session, collector, policy)
     skills = skill_map(session)
-    rows = _open_jobs(session, collector, shifts, now)
-    # One query for all quotes: estimated_value_cents then finds them in the identity map.
-    list(session.scalars(select(Quote).where(Quote.quote_id.in_([b.quote_id for b, *_ in rows]))))
+    open_jobs = _open_jobs(
+        collector,
+        shifts,
+        now,
+        Booking.booking_id,
+        Slot.starts_at,
+        Address.latitude,
+        Address.longitude,
+    )
+    skilled = _skilled_materials(session, open_jobs, skills)
+    valid_on: dict[date, set[str]] = {}
+    ranked = []
+    for booking_id, starts_at, latitude, longitude in session.execute(open_jobs):
+        if booking_id in skilled:
+            local_day = to_local(starts_at).date()
+            if local_day not in valid_on:
+                valid_on[local_day] = valid_skills(collector, local_day)
+            if not {skills[code] for code in skilled[booking_id]} <= valid_on[local_day]:
+                continue
+        metres = haversine_m(origin, Location(lat=latitude, lon=longitude))
+        ranked.append((round(metres / DISTANCE_STEP_M) * DISTANCE_STEP_M, starts_at, booking_id))
+    ranked.sort()
+    page = ranked[offset : None if limit is None else offset + limit]
+    return _entries(session, page), len(ranked)
+
+
+def _entries(session: Session, page: list[tuple]) -> list[FeedEntry]:
+    """The feed entries of one page of ``(distance_m, starts_at, booking_id)``, in order."""
+    if not page:
+        return []
+    ids = [booking_id for _, _, booking_id in page]
+    rows = session.execute(
+        select(Booking, Slot, Address, Zone)
+        .join(Slot, Slot.slot_id == Booking.slot_id)
+        .join(Address, Address.address_id == Booking.address_id)
+        .join(Zone, Zone.zone_id == Booking.zone_id)
+        .where(Booking.booking_id.in_(ids))
+    ).all()
+    by_id = {row[0].booking_id: row for row in rows}
+    # One query for the page's quotes: estimated_value_cents then finds them in the identity
+    # map, which holds them only weakly - keep a reference, or each is read again one by one.
+    quotes = list(
+        session.scalars(select(Quote).where(Quote.quote_id.in_([b.quote_id for b, *_ in rows])))
+    )
     entries = []
-    for booking, slot, address, zone in rows:
-        if not required_skills(skills, booking) <= valid_skills(
-            collector, to_local(slot.starts_at).date()
-        ):
-            continue
-        metres = haversine_m(origin, Location(lat=address.latitude, lon=address.longitude))
+    for distance_m, _, booking_id in page:
+        booking, slot, address, zone = by_id[booking_id]
         entries.append(
             FeedEntry(
                 booking_id=booking.booking_id,
                 zone_code=zone.code,
                 zone_name=zone.name,
                 cell=coarse_cell(address.latitude, address.longitude),
-                distance_m=round(metres / DISTANCE_STEP_M) * DISTANCE_STEP_M,
+                distance_m=distance_m,
                 slot=slot,
                 items=booking.items,
                 estimated_value_cents=estimated_value_cents(session, booking),
                 estimated_grams=booking_grams(booking),
             )
         )
-    entries.sort(key=lambda e: (e.distance_m, e.slot.starts_at, e.booking_id))
+    del quotes
     return entries

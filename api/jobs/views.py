@@ -26,7 +26,7 @@ from api.jobs.schemas import (
     WeighingDecisionCreateSchema,
     WeighingSchema,
 )
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, list_page
 
 blp = Blueprint("jobs", __name__, url_prefix="/api", description="Jobs (collectors at the door)")
 
@@ -47,12 +47,13 @@ class Feed(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Open jobs I may claim, nearest first (neighbourhood only, never the address)"""
-        entries = list_feed(
-            get_session(), user_id=current_user_id(), policy=_policy(), day=args.get("date")
+        return list_page(
+            pagination_parameters,
+            list_feed,
+            user_id=current_user_id(),
+            policy=_policy(),
+            day=args.get("date"),
         )
-        pagination_parameters.item_count = len(entries)
-        first = pagination_parameters.first_item
-        return entries[first : first + pagination_parameters.page_size]
 
 
 @blp.route("/jobs")

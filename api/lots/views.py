@@ -21,7 +21,7 @@ from api.lots.schemas import (
     LotSchema,
     ReceiptCreateSchema,
 )
-from api.web import atomic, auth_required, current_role, current_user_id, per_user_key
+from api.web import atomic, auth_required, current_role, current_user_id, list_page, per_user_key
 
 blp = Blueprint("lots", __name__, url_prefix="/api/lots", description="Lots and bidding")
 
@@ -40,15 +40,12 @@ class Lots(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Lots I may see: plants the ones on offer and their own; staff their station's"""
-        rows, total = service.list_lots(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_lots,
             viewer=_viewer(),
             args=args,
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("station")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, String
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, BigId, TimestampMixin
@@ -25,3 +25,5 @@ class Material(TimestampMixin, Base):
     required_skill: Mapped[str | None] = mapped_column(String(32))
     grades: Mapped[list] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # counts edits: the ETag of PATCH /api/materials/{code}
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -20,6 +20,7 @@ class MaterialSchema(Schema):
     required_skill = fields.String(allow_none=True)
     grades = fields.List(fields.String())
     is_active = fields.Boolean()
+    version = fields.Integer(dump_only=True, metadata={"description": "the ETag's number"})
 
 
 class MaterialCreateSchema(Schema):

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import ConflictError, NotFoundError, ValidationError
+from api.errors import ConflictError, NotFoundError, ValidationError, check_version
 from api.materials.models import Material
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.json")
@@ -48,11 +48,19 @@ def create_material(session: Session, *, data: dict) -> Material:
     return material
 
 
-def update_material(session: Session, *, code: str, changes: dict) -> Material:
-    """Change names, grades, minimum, skill or active flag (not code or unit)."""
+def update_material(
+    session: Session, *, code: str, changes: dict, expected_version: int | None = None
+) -> Material:
+    """Change names, grades, minimum, skill or active flag (not code or unit).
+
+    ``expected_version`` (from ``If-Match``) guards against overwriting a newer edit.
+    """
     material = get_material_or_raise(session, code=code)
+    session.refresh(material, with_for_update=True)
+    check_version(material.version, expected_version)
     for name, value in changes.items():
         setattr(material, name, value)
+    material.version += 1
     return material
 
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from api.db import get_session
 from api.materials import service
 from api.materials.schemas import MaterialCreateSchema, MaterialSchema, MaterialUpdateSchema
-from api.web import atomic, auth_required
+from api.web import atomic, auth_required, if_match_version, with_etag
 
 blp = Blueprint("materials", __name__, url_prefix="/api/materials", description="Materials")
 
@@ -35,13 +35,16 @@ class MaterialItem(MethodView):
     @auth_required()
     @blp.response(200, MaterialSchema)
     def get(self, code):
-        """One material"""
-        return service.get_material_or_raise(get_session(), code=code)
+        """One material (its ETag goes back in If-Match when changing it)"""
+        return with_etag(service.get_material_or_raise(get_session(), code=code))
 
     @atomic
     @auth_required("admin")
     @blp.arguments(MaterialUpdateSchema)
     @blp.response(200, MaterialSchema)
     def patch(self, changes, code):
-        """Change a material (admin)"""
-        return service.update_material(get_session(), code=code, changes=changes)
+        """Change a material (admin; send If-Match with the ETag you read)"""
+        material = service.update_material(
+            get_session(), code=code, changes=changes, expected_version=if_match_version()
+        )
+        return with_etag(material)

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from api.db import get_session
 from api.payouts import service
 from api.payouts.schemas import PayoutCreateSchema, PayoutSchema
-from api.web import atomic, auth_required, current_role, current_user_id
+from api.web import atomic, auth_required, current_role, current_user_id, list_page
 
 blp = Blueprint("payouts", __name__, url_prefix="/api/payouts", description="Payouts")
 
@@ -20,14 +20,11 @@ class Payouts(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """My withdrawals, newest first (paginated)"""
-        rows, total = service.list_payouts(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_payouts,
             user_id=current_user_id(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("resident", "collector")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.models import User
 from api.db import utcnow
-from api.errors import ConflictError, NotFoundError, ValidationError
+from api.errors import ConflictError, NotFoundError, ValidationError, check_version
 from api.events.service import record_event
 from api.ledger import plant_postings
 from api.materials.models import Material
@@ -117,11 +117,21 @@ def list_plants(
 
 
 def decide_plant(
-    session: Session, *, plant_id: int, actor_user_id: int, decision: str, reason: str | None
+    session: Session,
+    *,
+    plant_id: int,
+    actor_user_id: int,
+    decision: str,
+    reason: str | None,
+    expected_version: int | None = None,
 ) -> dict:
-    """Approve, reject or suspend a plant; rejecting and suspending need a reason."""
+    """Approve, reject or suspend a plant; rejecting and suspending need a reason.
+
+    ``expected_version`` (``If-Match``): decide on the registration the admin read.
+    """
     plant = get_plant_or_raise(session, plant_id=plant_id)
     session.refresh(plant, with_for_update=True)
+    check_version(plant.version, expected_version)
     allowed_from, status = DECISIONS[decision]
     if plant.status not in allowed_from:
         raise ConflictError(

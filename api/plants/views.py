@@ -15,7 +15,7 @@ from api.plants.schemas import (
     PlantQueryArgsSchema,
     PlantSchema,
 )
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, if_match_version, list_page, with_etag
 
 blp = Blueprint("plants", __name__, url_prefix="/api/plants", description="Plants")
 
@@ -28,14 +28,11 @@ class Plants(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Plants for review (admin; filter by status)"""
-        rows, total = service.list_plants(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_plants,
             status=args.get("status"),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("plant")
@@ -54,7 +51,7 @@ class MyPlant(MethodView):
         """My plant, its status and the deposit held"""
         session = get_session()
         plant = service.get_my_plant_or_raise(session, user_id=current_user_id())
-        return service.plant_view(session, plant)
+        return with_etag(service.plant_view(session, plant))
 
 
 @blp.route("/me/deposits")
@@ -75,7 +72,8 @@ class PlantItem(MethodView):
     def get(self, plant_id):
         """One plant (admin)"""
         session = get_session()
-        return service.plant_view(session, service.get_plant_or_raise(session, plant_id=plant_id))
+        plant = service.get_plant_or_raise(session, plant_id=plant_id)
+        return with_etag(service.plant_view(session, plant))
 
 
 @blp.route("/<int:plant_id>/decisions")
@@ -85,7 +83,12 @@ class Decisions(MethodView):
     @blp.arguments(PlantDecisionCreateSchema)
     @blp.response(201, PlantSchema)
     def post(self, data, plant_id):
-        """Approve, reject (with reason) or suspend (with reason) a plant (admin)"""
-        return service.decide_plant(
-            get_session(), plant_id=plant_id, actor_user_id=current_user_id(), **data
+        """Approve, reject (with reason) or suspend (with reason) a plant (admin; If-Match)"""
+        plant = service.decide_plant(
+            get_session(),
+            plant_id=plant_id,
+            actor_user_id=current_user_id(),
+            expected_version=if_match_version(),
+            **data,
         )
+        return with_etag(plant, 201)

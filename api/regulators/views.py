@@ -27,7 +27,7 @@ from api.regulators.schemas import (
     RegistrySchema,
 )
 from api.timeutil import local_today
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, list_page
 
 blp = Blueprint(
     "regulators", __name__, url_prefix="/api/regulator", description="Regulators (read-only)"
@@ -42,15 +42,12 @@ class Manifests(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Every manifest, newest first (parties by pseudonym or organisation id)"""
-        rows, total = custody.list_manifests(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            custody.list_manifests,
             user_id=current_user_id(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
             **args,
         )
-        pagination_parameters.item_count = total
-        return rows
 
 
 @blp.route("/flows")
@@ -71,14 +68,11 @@ class Alerts(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Custody alerts, newest first"""
-        rows, total = alerts.list_alerts(
-            get_session(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
+        return list_page(
+            pagination_parameters,
+            alerts.list_alerts,
             **args,
         )
-        pagination_parameters.item_count = total
-        return rows
 
 
 @blp.route("/registry")

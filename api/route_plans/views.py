@@ -17,7 +17,7 @@ from api.route_plans.schemas import (
     SolveRequestSchema,
     UnassignedPickupSchema,
 )
-from api.web import atomic, auth_required, current_user_id
+from api.web import atomic, auth_required, current_user_id, list_page
 
 blp = Blueprint(
     "route_plans", __name__, url_prefix="/api/route-plans", description="Daily route plans"
@@ -32,16 +32,13 @@ class RoutePlans(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Plans with all their versions (filter by local date, zone code, status)"""
-        rows, total = service.list_plans(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_plans,
             service_date=args.get("date"),
             zone=args.get("zone"),
             status=args.get("status"),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("admin")

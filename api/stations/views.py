@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from api.db import get_session
 from api.stations import service
 from api.stations.schemas import DeliveryCreateSchema, DeliverySchema, StationSchema
-from api.web import atomic, auth_required, current_role, current_user_id
+from api.web import atomic, auth_required, current_role, current_user_id, list_page
 
 blp = Blueprint("stations", __name__, url_prefix="/api", description="Stations and deliveries")
 
@@ -29,15 +29,12 @@ class Deliveries(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """Deliveries: my station's (staff), mine (collector) or all (admin), newest first"""
-        rows, total = service.list_deliveries(
-            get_session(),
+        return list_page(
+            pagination_parameters,
+            service.list_deliveries,
             user_id=current_user_id(),
             role=current_role(),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @atomic(idempotent=True)
     @auth_required("station")

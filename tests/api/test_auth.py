@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from api.auth.models import LoginCode
+from api.auth.models import LoginCode, TokenFamily
 from api.db import session_scope, utcnow
 
 PHONE = "+8613812345678"
@@ -152,3 +152,47 @@ def test_missing_token_is_401_in_the_error_shape(client):
     response = client.get("/api/auth/me")
     assert response.status_code == 401
     assert set(response.get_json()) == {"code", "message", "errors"}
+
+
+def test_reuse_revocation_reaches_an_access_token_in_use_at_once(app, client):
+    """A token this process has just accepted (and cached) is refused right after the
+    refresh-token reuse that revokes its family commits."""
+    first = _login(app, client)
+    headers = {"Authorization": f"Bearer {first['access_token']}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    refresh = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    assert client.post("/api/auth/tokens", json=refresh).status_code == 201
+    assert client.post("/api/auth/tokens", json=refresh).status_code == 401
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def _revoke_behind_the_apps_back(app) -> None:
+    """Another API process signs the session out: a plain UPDATE, no ORM event here."""
+    with session_scope(app) as session:
+        session.execute(update(TokenFamily).values(revoked_at=utcnow(), revoked_reason="logout"))
+
+
+def test_another_process_revocation_applies_once_the_cache_expires(app, client, monkeypatch):
+    """Revoked elsewhere, a cached session is trusted at most TOKEN_REVOCATION_CACHE_SECONDS."""
+    from api.auth import revocation
+
+    tokens = _login(app, client)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    clock = [1000.0]
+    monkeypatch.setattr(revocation.time, "monotonic", lambda: clock[0])
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    _revoke_behind_the_apps_back(app)
+    clock[0] += app.config["TOKEN_REVOCATION_CACHE_SECONDS"] / 2
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    clock[0] += app.config["TOKEN_REVOCATION_CACHE_SECONDS"]
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def test_without_the_cache_every_request_reads_the_revocation(app, client):
+    """With the cache off, a revocation made by another process applies to the next request."""
+    app.config["TOKEN_REVOCATION_CACHE_SECONDS"] = 0  # read when the first token is checked
+    tokens = _login(app, client)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    _revoke_behind_the_apps_back(app)
+    assert client.get("/api/auth/me", headers=headers).status_code == 401

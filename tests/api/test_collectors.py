@@ -176,3 +176,37 @@ def test_patch_replaces_skills(city, client, login):
     with session_scope(city) as session:
         rows = session.scalars(select(CollectorSkill.certificate_ref)).all()
     assert sorted(rows) == ["u/c3.jpg", "uploads/cert-2.jpg"]
+
+
+def test_my_application_carries_an_etag_and_a_stale_edit_is_412(city, client, login):
+    """Two phones edit one application: the one holding the old ETag gets 412, nothing changes."""
+    headers, _ = _apply(client, login)
+    etag = client.get("/api/collectors/me", headers=headers).headers["ETag"]
+    first = client.patch(
+        "/api/collectors/me", json={"full_name": "Wang Wei"}, headers={**headers, "If-Match": etag}
+    )
+    assert first.status_code == 200 and first.headers["ETag"] != etag
+    stale = client.patch(
+        "/api/collectors/me", json={"full_name": "Wang Er"}, headers={**headers, "If-Match": etag}
+    )
+    assert stale.status_code == 412 and stale.get_json()["code"] == "precondition_failed"
+    assert client.get("/api/collectors/me", headers=headers).get_json()["full_name"] == "Wang Wei"
+
+
+def test_a_decision_on_an_application_changed_since_it_was_read_is_412(city, client, login):
+    """The admin approves what they read: after the collector's edit, the old ETag is 412."""
+    headers, response = _apply(client, login)
+    collector_id = response.get_json()["collector_id"]
+    admin = admin_headers(client)
+    read = client.get(f"/api/collectors/{collector_id}", headers=admin)
+    edited = client.patch("/api/collectors/me", json={"vehicle_type": "van"}, headers=headers)
+    assert edited.status_code == 200
+    path = f"/api/collectors/{collector_id}/decisions"
+    stale = client.post(
+        path, json={"decision": "approve"}, headers={**admin, "If-Match": read.headers["ETag"]}
+    )
+    assert stale.status_code == 412
+    assert client.get("/api/collectors/me", headers=headers).get_json()["status"] == "applied"
+    fresh = client.get(f"/api/collectors/{collector_id}", headers=admin).headers["ETag"]
+    approved = client.post(path, json={"decision": "approve"}, headers={**admin, "If-Match": fresh})
+    assert approved.status_code == 201 and approved.headers["ETag"] != fresh

@@ -117,3 +117,26 @@ def test_purge_task_deletes_only_pings_past_retention(city, client, login):
     assert purge_old_pings.delay().get() == 0
     with session_scope(city) as session:
         assert session.scalar(select(func.count()).select_from(LocationPing)) == 2
+
+
+def test_a_shift_put_under_a_stale_if_match_is_412(city, client, login):
+    """Two phones change one day's shift: the one holding the old ETag gets 412."""
+    headers, _ = enrol_approved_collector(client, login, WANG, shift_days=())
+    path = f"/api/collectors/me/shifts/{_day(2)}"
+    never_set = client.put(
+        path, json={"start": "08:00", "end": "12:00"}, headers={**headers, "If-Match": '"1"'}
+    )
+    assert never_set.status_code == 412
+    created = client.put(path, json={"start": "08:00", "end": "12:00"}, headers=headers)
+    assert created.status_code == 200
+    etag = created.headers["ETag"]
+    moved = client.put(
+        path, json={"start": "09:00", "end": "13:00"}, headers={**headers, "If-Match": etag}
+    )
+    assert moved.status_code == 200 and moved.headers["ETag"] != etag
+    stale = client.put(
+        path, json={"start": "06:00", "end": "10:00"}, headers={**headers, "If-Match": etag}
+    )
+    assert stale.status_code == 412
+    listed = client.get("/api/collectors/me/shifts", headers=headers).get_json()
+    assert [(s["start"], s["end"]) for s in listed] == [("09:00", "13:00")]

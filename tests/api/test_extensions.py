@@ -1,4 +1,5 @@
-"""Tasks are sent after commit, dropped on rollback, and survive a rolled-back savepoint."""
+"""Tasks are sent after commit, dropped on rollback, and survive a rolled-back savepoint;
+query strings are checked against the endpoint's query schema."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from api.extensions import enqueue_after_commit
+from api.timeutil import local_today
 
 
 class RecordingTask:
@@ -53,3 +55,39 @@ def test_a_failed_savepoint_keeps_the_outer_transactions_tasks():
         pass
     session.commit()
     assert task.sent == [(7,)]
+
+
+def test_unknown_query_parameters_are_422_naming_them(city, client, login):
+    """A misspelt filter is refused by name instead of silently returning everything."""
+    headers = login("+8613811113001")
+    response = client.get("/api/bookings?stauts=cancelled", headers=headers)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "validation_error" and list(body["errors"]) == ["stauts"]
+
+
+def test_known_and_pagination_parameters_still_pass(city, client, login):
+    """A paginated list takes its filters and page/page_size; only strangers are refused."""
+    headers = login("+8613811113002")
+    ok = client.get("/api/bookings?status=scheduled&page=1&page_size=5", headers=headers)
+    assert ok.status_code == 200
+    mixed = client.get("/api/bookings?page=1&colour=red", headers=headers)
+    assert mixed.status_code == 422 and list(mixed.get_json()["errors"]) == ["colour"]
+
+
+def test_pagination_names_are_unknown_where_there_is_no_pagination(city, client, login):
+    """``page`` means nothing to an unpaginated endpoint's query schema: 422 there too."""
+    headers = login("+8613811113003")
+    day = local_today().isoformat()
+    assert client.get(f"/api/slots?zone=xuhui-s&date={day}", headers=headers).status_code == 200
+    paged = client.get(f"/api/slots?zone=xuhui-s&date={day}&page=2", headers=headers)
+    assert paged.status_code == 422 and list(paged.get_json()["errors"]) == ["page"]
+
+
+def test_a_nul_in_a_query_parameter_is_422_naming_it(city, client, login):
+    """Query text PostgreSQL cannot store is refused before any query runs (was a 500 there)."""
+    headers = login("+8613811113004")
+    day = local_today().isoformat()
+    response = client.get(f"/api/slots?zone=xuhui%00s&date={day}", headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"zone": ["must not contain NUL characters"]}

@@ -152,3 +152,23 @@ def test_bad_deposits_are_422_and_need_a_plant(city, client):
         headers=stranger,
     )
     assert response.status_code == 404
+
+
+def test_plant_reads_carry_an_etag_and_a_stale_decision_is_412(city, client):
+    """A decision made on an old read of the plant is refused (412) and changes nothing."""
+    plant = register_plant(client, phone=PLANT, approve=False, deposit_cents=0)
+    staff = admin(city)
+    item = f"/api/plants/{plant.plant_id}"
+    etag = client.get(item, headers=staff).headers["ETag"]
+    assert client.get("/api/plants/me", headers=plant.headers).headers["ETag"] == etag
+    approved = client.post(
+        f"{item}/decisions", json={"decision": "approve"}, headers={**staff, "If-Match": etag}
+    )
+    assert approved.status_code == 201 and approved.headers["ETag"] != etag
+    stale = client.post(
+        f"{item}/decisions",
+        json={"decision": "suspend", "reason": "permit under review"},
+        headers={**staff, "If-Match": etag},
+    )
+    assert stale.status_code == 412
+    assert client.get(item, headers=staff).get_json()["status"] == "approved"
