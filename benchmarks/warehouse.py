@@ -6,7 +6,9 @@
 Generates the operational data straight into a SQLite file (bulk inserts through sqlite3,
 not the API: the point is the warehouse, not the booking path), then times
 ``build_warehouse`` in full and again after one more day of pickups, lots and bids plus
-corrections inside the look-back window. Prints one JSON line with the figures.
+corrections inside the look-back window. Prints one JSON line with the figures: per build the
+wall seconds of extract-load and dbt, the CPU seconds of each (this process, all threads:
+comparable when the machine is busy), the load average and the five slowest dbt nodes.
 """
 
 from __future__ import annotations
@@ -758,8 +760,21 @@ def timed_build(url: str, target: Path, key: str, full: bool) -> dict:
         "dbt_s": result.dbt_seconds,
         "total_s": round(result.extract_seconds + result.dbt_seconds, 1),
         "cpu_s": round(after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime, 1),
+        "extract_cpu_s": round(result.extract_cpu_seconds, 1),
+        "dbt_cpu_s": round(result.dbt_cpu_seconds, 1),
+        "slowest_models": slowest_models(target),
         "load_avg_1m": round(load, 1),
     }
+
+
+def slowest_models(target: Path, count: int = 5) -> dict[str, float]:
+    """The dbt nodes that took longest in the build just run (run_results.json)."""
+    path = target.parent / f"{target.name}.dbt" / "target" / "run_results.json"
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text())["results"]
+    timed = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:count]
+    return {r["unique_id"].split(".")[2]: round(r["execution_time"], 2) for r in timed}
 
 
 def main(argv: list[str] | None = None) -> None:

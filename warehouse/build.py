@@ -37,6 +37,9 @@ class BuildResult:
     dbt_seconds: float
     dbt_nodes: int
     dbt_failures: tuple[str, ...] = field(default=())
+    # CPU seconds of this process (all threads) per phase: robust to a busy machine
+    extract_cpu_seconds: float = 0.0
+    dbt_cpu_seconds: float = 0.0
 
     @property
     def rows_loaded(self) -> int:
@@ -83,7 +86,7 @@ def build_warehouse(
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f"{path.stem}.building{path.suffix}")
     with _held(lock or FileLock.for_warehouse(path), wait_seconds):
-        started = time.monotonic()
+        started, started_cpu = time.monotonic(), time.process_time()
         _copy_for_build(path, building)
         try:
             con = duckdb.connect(str(building))
@@ -92,11 +95,13 @@ def build_warehouse(
                 tables = tuple(extract_load(con, params))
             finally:
                 con.close()
-            extracted = time.monotonic()
+            extracted, extracted_cpu = time.monotonic(), time.process_time()
             nodes, failures = run_dbt(
                 building,
                 work_dir=_work_dir(path),
-                full=full,
+                # incremental models follow meta.extract_changes; a table reloaded wholesale
+                # (new key, changed columns) may have lost rows: rebuild every model then
+                full=full or any(t.replaced for t in tables),
                 unit_tests=unit_tests,
                 dbt_vars=dbt_vars,
                 quiet=quiet,
@@ -114,6 +119,8 @@ def build_warehouse(
         dbt_seconds=round(time.monotonic() - extracted, 3),
         dbt_nodes=nodes,
         dbt_failures=tuple(failures),
+        extract_cpu_seconds=round(extracted_cpu - started_cpu, 3),
+        dbt_cpu_seconds=round(time.process_time() - extracted_cpu, 3),
     )
     if failures:
         raise WarehouseBuildError(result)

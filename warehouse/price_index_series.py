@@ -17,7 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from warehouse.indices import IndexInputError, Observation, compute_index, splice_onto_published
+from warehouse.indices.bilateral import FORMULAS
+from warehouse.indices.compute import METHODS
+from warehouse.indices.multilateral import geks_from_log_matrix, log_bilateral_matrix
+from warehouse.indices.observations import build_panel
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +115,13 @@ def _extend_group(
     levels = {period: row.index_value for period, row in old.items()}
     is_open = current_period(frequency, as_of)
     periods = sorted(by_period)
+    logs = _log_bilateral(by_period, periods, method)
     new_rows = []
     for position, period in enumerate(periods):
         if last_published is not None and period <= last_published:
             continue  # published, or older than the published series: never back-filled
         anchor = max(levels) if levels else None
-        window_levels = _window_levels(by_period, periods, position, window, anchor, method)
+        window_levels = _window_levels(by_period, periods, position, window, anchor, method, logs)
         if window_levels is None:
             log.warning("price index %s: %s shares no product with its window", key, period)
             continue
@@ -126,6 +133,19 @@ def _extend_group(
     return new_rows
 
 
+def _log_bilateral(by_period: dict[str, list[Observation]], periods: list[str], method: str):
+    """For GEKS methods, log P(s, t) for every pair of periods, computed once per series:
+    every window is a block of it (a bilateral index only looks at its two periods), so a
+    rebuild from scratch costs one matrix instead of a GEKS per period. None otherwise."""
+    formula_name, kind = METHODS.get(method, (None, None))
+    if kind != "geks":
+        return None
+    panel = build_panel(o for p in periods for o in by_period[p])
+    if list(panel.periods) != periods:
+        return None
+    return log_bilateral_matrix(panel, FORMULAS[formula_name], max_gap=len(periods) - 1)
+
+
 def _window_levels(
     by_period: dict[str, list[Observation]],
     periods: list[str],
@@ -133,6 +153,7 @@ def _window_levels(
     window: int,
     anchor: str | None,
     method: str,
+    logs=None,
 ) -> dict[str, float] | None:
     """GEKS levels over the newest ``window`` periods ending at ``periods[position]``.
 
@@ -149,6 +170,12 @@ def _window_levels(
         start = min(max(0, position + 1 - window), latest_start)
     for first in range(start, latest_start + 1):
         newest = periods[first : position + 1]
+        if logs is not None:
+            block = logs[first : position + 1, first : position + 1]
+            if np.isnan(block).any():
+                continue  # two periods share no product: drop the oldest
+            levels = geks_from_log_matrix(block)
+            return {p: float(level) for p, level in zip(newest, levels, strict=True)}
         try:
             return dict(compute_index([o for p in newest for o in by_period[p]], method))
         except IndexInputError:

@@ -264,6 +264,7 @@ def test_marts_are_filled_from_the_seeded_city(warehouse):
     ).fetchall()
     assert len(latest) == 1 and 300 < latest[0][0] < 900
     assert latest[0][2] is True and latest[0][3] == 0  # 3 jobs: a thin file, no limit
+    assert latest[0][1] in ("D", "E")  # and a conservative band
 
 
 def test_price_indices_are_plausible(warehouse):
@@ -403,3 +404,28 @@ def test_a_failed_build_publishes_nothing(built, tmp_path):
         "warehouse.duckdb.dbt",
         "warehouse.duckdb.lock",
     ]
+
+
+def test_python_scorecard_scores_like_the_mart(warehouse):
+    """warehouse.credit.scorecard (calibration tests, what-ifs) gives every snapshot the
+    score, band, thin-file flag and reasons that the dbt models gave it."""
+    from warehouse.credit.scorecard import score_features
+
+    rows = warehouse.execute(
+        "select f.*, s.credit_score, s.score_band, s.is_thin_file, s.probability_of_default, "
+        "[s.reason_code_1, s.reason_code_2, s.reason_code_3] as reasons "
+        "from marts.collector_credit_features as f "
+        "join marts.collector_credit_scores as s using (collector_key, as_of_date)"
+    )
+    names = [d[0] for d in rows.description]
+    snapshots = [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
+    assert snapshots
+    for snapshot in snapshots:
+        scored = score_features(snapshot)
+        assert (scored.credit_score, scored.score_band, scored.is_thin_file) == (
+            snapshot["credit_score"],
+            snapshot["score_band"],
+            snapshot["is_thin_file"],
+        )
+        assert scored.probability_of_default == pytest.approx(snapshot["probability_of_default"])
+        assert list(scored.reason_codes) == [r for r in snapshot["reasons"] if r is not None]

@@ -178,3 +178,42 @@ def test_a_new_key_reloads_everything(booked, warehouse):
         user_id = session.scalar(select(func.min(User.user_id)))
     assert keyed_hash(KEY + "-rotated", f"user:{user_id}") in keys
     assert keyed_hash(KEY, f"user:{user_id}") not in keys
+
+
+def test_coarse_cell_in_sql_equals_the_python_function():
+    """The cell computed in DuckDB is api.zones.geometry.coarse_cell, borders included
+    (31.2 // 0.01 is 3119 in Python: the SQL spells out CPython's float floor division)."""
+    from api.zones.geometry import coarse_cell
+    from warehouse.extract.load import coarse_cell_sql
+
+    values = [k / 100 for k in range(-400, 400)] + [31.2, 121.4, 31.234567, -0.005, 1e-12]
+    values += [v + d for v in values[:200] for d in (1e-13, -1e-13)]
+    pairs = [(v, values[(i * 37) % len(values)]) for i, v in enumerate(values)]
+    con = duckdb.connect()
+    con.execute("create table points (lat double, lon double)")
+    con.executemany("insert into points values (?, ?)", pairs)
+    cells = con.execute(f"select lat, lon, {coarse_cell_sql('lat', 'lon')} from points").fetchall()
+    assert [cell for _, _, cell in cells] == [coarse_cell(lat, lon) for lat, lon, _ in cells]
+
+
+def test_readers_share_one_snapshot(booked, tmp_path):
+    """Both readers see the database as it was when they opened, not a booking made after:
+    tables read by different connections still describe one moment."""
+    from sqlalchemy import create_engine
+
+    from api.config import normalise_database_url
+    from warehouse.extract.source import open_readers
+
+    url = normalise_database_url(booked.config["DATABASE_URL"])
+    engine = create_engine(url)
+    try:
+        with open_readers(engine, 2) as readers:
+            _sql(booked, "update bookings set status = 'cancelled'")
+            counts = []
+            for i, reader in enumerate(readers):
+                path = tmp_path / f"bookings{i}.csv"
+                reader.dump("bookings", ['"status"'], "", [], path)
+                counts.append(path.read_text().count("cancelled"))
+        assert len(readers) == 2 and counts == [0, 0]
+    finally:
+        engine.dispose()

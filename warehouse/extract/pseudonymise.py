@@ -1,8 +1,10 @@
 """Keyed pseudonyms computed inside DuckDB, identical to ``api.privacy.keyed_hash``.
 
 ``HMAC-SHA256(key, "<namespace>:<id>")`` is built from DuckDB's ``sha256`` so millions of ids
-are hashed vectorised. The key lives only in a TEMP macro of the loading connection, which
-DuckDB never writes to the database file.
+are hashed vectorised, each distinct id once per run: ``PSEUDONYM_CACHE`` (a TEMP table of
+the loading connection) remembers what was hashed, so a resident's id met in users, quotes,
+bookings and addresses is hashed once. The key lives only in a TEMP macro, and the id to
+pseudonym pairs only in that TEMP table: DuckDB writes neither to the database file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import duckdb
 from api.privacy import keyed_hash
 
 HMAC_MACRO = "wh_pseudonym"
+PSEUDONYM_CACHE = "_wh_pseudonyms"
 _BLOCK = 64  # SHA-256 block size in bytes
 
 
@@ -28,7 +31,8 @@ def key_fingerprint(hmac_key: str) -> str:
 
 
 def install_pseudonym_macro(con: duckdb.DuckDBPyConnection, hmac_key: str) -> None:
-    """Define ``wh_pseudonym(namespace, value)`` on ``con`` as a temporary macro."""
+    """Define ``wh_pseudonym(namespace, value)`` on ``con`` as a temporary macro, and the
+    run's empty cache ``_wh_pseudonyms(namespace, id, pseudonym)`` as a temporary table."""
     if not hmac_key:
         raise ValueError("WAREHOUSE_HMAC_KEY is empty")
     key = hmac_key.encode()
@@ -41,4 +45,8 @@ def install_pseudonym_macro(con: duckdb.DuckDBPyConnection, hmac_key: str) -> No
         f"create or replace temp macro {HMAC_MACRO}(ns, v) as "
         f"case when v is null then null else sha256(unhex('{outer}') || "
         f"unhex(sha256(unhex('{inner}') || encode(ns || ':' || cast(v as varchar))))) end"
+    )
+    con.execute(
+        f"create or replace temp table {PSEUDONYM_CACHE} "
+        "(namespace varchar, id varchar, pseudonym varchar)"
     )

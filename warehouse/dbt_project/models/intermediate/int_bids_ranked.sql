@@ -1,15 +1,33 @@
-{#- Bids with their auction's lot and material, sequence, rank and late/extension flags. -#}
+{#-
+    Bids with their auction's lot and material, sequence, rank and late/extension flags.
+    Incremental: re-ranks the auctions the extract touched (macro affected_auction_ids).
+-#}
+{%- set incremental = is_incremental() -%}
 with
 
+{% if incremental -%}
+affected_auctions as materialized (
+
+    select auction_id from {{ affected_auction_ids() }} as affected
+
+),
+
+{% endif -%}
 bids as (
 
     select * from {{ ref('stg_platform__auction_bids') }}
+    {% if incremental -%}
+    where auction_id in (select auction_id from affected_auctions)
+    {%- endif %}
 
 ),
 
 auctions as (
 
     select * from {{ ref('int_auctions_joined') }}
+    {% if incremental -%}
+    where auction_id in (select auction_id from affected_auctions)
+    {%- endif %}
 
 ),
 

@@ -1,9 +1,24 @@
-{#- Every booking assigned to a collector with its outcome, weighing and dispute flags. -#}
+{#-
+    Every booking assigned to a collector with its outcome, weighing and dispute flags.
+    Incremental: recomputes the bookings the extract touched (macro affected_booking_ids).
+-#}
+{%- set incremental = is_incremental() -%}
 with
 
+{% if incremental -%}
+affected_bookings as materialized (
+
+    select booking_id from {{ affected_booking_ids() }} as affected
+
+),
+
+{% endif -%}
 bookings as (
 
     select * from {{ ref('stg_platform__bookings') }}
+    {% if incremental -%}
+    where booking_id in (select booking_id from affected_bookings)
+    {%- endif %}
 
 ),
 
@@ -16,6 +31,9 @@ slots as (
 weighings as (
 
     select * from {{ ref('stg_platform__weighings') }}
+    {% if incremental -%}
+    where booking_id in (select booking_id from affected_bookings)
+    {%- endif %}
 
 ),
 

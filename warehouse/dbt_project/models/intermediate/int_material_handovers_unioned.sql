@@ -6,18 +6,34 @@
       3 lot_handover  station -> plant
       4 plant_receipt weighed on receipt at the plant
     Each line keeps what the sender and the receiver measured.
+    Incremental: recomputes the manifests the extract touched (macro affected_manifest_ids).
 -#}
+{%- set incremental = is_incremental() -%}
 with
 
+{% if incremental -%}
+affected_manifests as materialized (
+
+    select manifest_id from {{ affected_manifest_ids() }} as affected
+
+),
+
+{% endif -%}
 manifests as (
 
     select * from {{ ref('stg_platform__manifests') }}
+    {% if incremental -%}
+    where manifest_id in (select manifest_id from affected_manifests)
+    {%- endif %}
 
 ),
 
 manifest_lines as (
 
     select * from {{ ref('stg_platform__manifest_lines') }}
+    {% if incremental -%}
+    where manifest_id in (select manifest_id from affected_manifests)
+    {%- endif %}
 
 ),
 

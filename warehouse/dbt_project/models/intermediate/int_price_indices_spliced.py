@@ -38,21 +38,22 @@ def model(dbt, session):
     )
     session.execute(f"create or replace temp table _price_indices ({COLUMNS})")
     if rows:
-        session.executemany(
-            "insert into _price_indices values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r.series,
-                    r.material_group,
-                    r.frequency,
-                    r.period,
-                    r.index_value,
-                    r.n_products,
-                    r.is_published,
-                )
-                for r in rows
-            ],
-        )
+        # one statement with a list per column (executemany runs one insert per row)
+        columns = [
+            [getattr(r, name) for r in rows]
+            for name in (
+                "series",
+                "material_group",
+                "frequency",
+                "period",
+                "index_value",
+                "n_products",
+                "is_published",
+            )
+        ]
+        types = ("varchar", "varchar", "varchar", "varchar", "double", "integer", "boolean")
+        unnested = ", ".join(f"unnest(cast(? as {t}[]))" for t in types)
+        session.execute(f"insert into _price_indices select {unnested}", columns)
     return session.table("_price_indices")
 
 

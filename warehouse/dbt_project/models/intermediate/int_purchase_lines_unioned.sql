@@ -4,18 +4,35 @@
     a booking without one contributes its booked items priced at the locked quote
     (unit price x estimated quantity). When weighings exist for every booking the quoted
     branch simply becomes empty.
+    Incremental: a build recomputes the lines of the bookings its extract touched (macro
+    affected_booking_ids); the pre-hook in the yml deletes their previous lines.
 -#}
+{%- set incremental = is_incremental() -%}
 with
 
+{% if incremental -%}
+affected_bookings as materialized (
+
+    select booking_id from {{ affected_booking_ids() }} as affected
+
+),
+
+{% endif -%}
 bookings as (
 
     select * from {{ ref('stg_platform__bookings') }}
+    {% if incremental -%}
+    where booking_id in (select booking_id from affected_bookings)
+    {%- endif %}
 
 ),
 
 booking_items as (
 
     select * from {{ ref('stg_platform__booking_items') }}
+    {% if incremental -%}
+    where booking_id in (select booking_id from affected_bookings)
+    {%- endif %}
 
 ),
 
@@ -34,6 +51,9 @@ slots as (
 weighings as (
 
     select * from {{ ref('stg_platform__weighings') }}
+    {% if incremental -%}
+    where booking_id in (select booking_id from affected_bookings)
+    {%- endif %}
 
 ),
 

@@ -1,3 +1,6 @@
+{#- the 30-day earnings blocks (newest first) inside the collector's tenure -#}
+{%- set active_blocks = 'list_slice(windowed.earned_cents_by_30_days, 1, '
+    ~ 'least(6, tenured.tenure_days // 30))' -%}
 with
 
 snapshots as (
@@ -18,7 +21,7 @@ windowed as (
 
 ),
 
-computed as (
+tenured as (
 
     select
         snapshots.collector_key,
@@ -28,7 +31,21 @@ computed as (
             date_diff('day', cast(coalesce(collectors.approved_at, collectors.enrolled_at) as date),
                 snapshots.as_of_date),
             0
-        ) as integer) as tenure_days,
+        ) as integer) as tenure_days
+
+    from snapshots
+    inner join collectors
+        on snapshots.collector_key = collectors.collector_key
+
+),
+
+computed as (
+
+    select
+        tenured.collector_key,
+        tenured.as_of_date,
+        tenured.is_latest,
+        tenured.tenure_days,
         cast(windowed.lifetime_completed_jobs as integer) as lifetime_completed_jobs,
         cast(windowed.window_completed_jobs as integer) as completed_jobs_90d,
         cast(windowed.window_no_show_jobs as integer) as no_show_jobs_90d,
@@ -51,20 +68,24 @@ computed as (
         cast(windowed.window_disputed_jobs as integer) as disputed_jobs_90d,
         cast(windowed.window_disputed_jobs / nullif(windowed.window_completed_jobs, 0) as double)
             as dispute_rate,
-        cast(round(windowed.window_earned_cents * 30.0 / {{ var('credit_window_days') }})
+        -- a month's worth of the window, over the days the collector was on the platform
+        -- (a 20-day-old account's earnings are 20 days' earnings, not a third of 90 days')
+        cast(round(windowed.window_earned_cents * 30.0
+            / least({{ var('credit_window_days') }}, greatest(tenured.tenure_days, 30)))
             as bigint) as net_earnings_cents_per_month,
-        cast(list_aggregate(windowed.earned_cents_by_30_days, 'stddev_pop')
-            / nullif(list_aggregate(windowed.earned_cents_by_30_days, 'avg'), 0) as double)
-            as net_earnings_volatility,
+        -- coefficient of variation of the 30-day blocks the collector was active in (at least
+        -- two): months before approval are not volatility, and a net loss is no steadiness
+        cast(case when tenured.tenure_days >= 60 then
+            list_aggregate({{ active_blocks }}, 'stddev_pop')
+            / nullif(abs(list_aggregate({{ active_blocks }}, 'avg')), 0)
+        end as double) as net_earnings_volatility,
         cast(windowed.material_concentration_hhi as double) as material_concentration_hhi,
         cast(windowed.confirmed_receivables_cents as bigint) as confirmed_receivables_cents
 
-    from snapshots
-    inner join collectors
-        on snapshots.collector_key = collectors.collector_key
+    from tenured
     inner join windowed
-        on snapshots.collector_key = windowed.collector_key
-        and snapshots.as_of_date = windowed.as_of_date
+        on tenured.collector_key = windowed.collector_key
+        and tenured.as_of_date = windowed.as_of_date
 
 )
 

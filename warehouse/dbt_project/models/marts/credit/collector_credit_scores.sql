@@ -1,6 +1,8 @@
 {#- points-to-double-odds: factor = PDO / ln 2, offset = base score - factor * ln(base odds) -#}
 {%- set factor = '(' ~ var('credit_pdo') ~ ' / ln(2))' -%}
 {%- set offset = '(' ~ var('credit_base_score') ~ ' - ' ~ factor ~ ' * ln(' ~ var('credit_base_odds') ~ '))' -%}
+{%- set thin = '(features.tenure_days < ' ~ var('credit_thin_file_min_tenure_days')
+    ~ ' or features.lifetime_completed_jobs < ' ~ var('credit_thin_file_min_jobs') ~ ')' -%}
 with
 
 features as (
@@ -57,10 +59,16 @@ scored as (
         summed.reason_codes[1] as reason_code_1,
         summed.reason_codes[2] as reason_code_2,
         summed.reason_codes[3] as reason_code_3,
-        (
-            features.tenure_days < {{ var('credit_thin_file_min_tenure_days') }}
-            or features.lifetime_completed_jobs < {{ var('credit_thin_file_min_jobs') }}
-        ) as is_thin_file,
+        {{ thin }} as is_thin_file,
+        -- too little history to trust a good score: a thin file is banded no better than
+        -- var credit_thin_file_band (its score is still reported as computed)
+        case
+            when {{ thin }} then least(
+                cast(round({{ offset }} + {{ factor }} * summed.log_odds) as integer),
+                (select max_score from bands where score_band = '{{ var("credit_thin_file_band") }}')
+            )
+            else cast(round({{ offset }} + {{ factor }} * summed.log_odds) as integer)
+        end as banded_score,
         features.net_earnings_cents_per_month,
         features.confirmed_receivables_cents
 
@@ -98,7 +106,7 @@ limited as (
 
     from scored
     inner join bands
-        on scored.credit_score between bands.min_score and bands.max_score
+        on scored.banded_score between bands.min_score and bands.max_score
 
 )
 
