@@ -54,6 +54,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SMS_SENDER": env("SMS_SENDER", "console"),
+        "LOG_LEVEL": env("LOG_LEVEL", "INFO").upper(),
         "TIMEZONE": env("RECYCLE_TIMEZONE", "Asia/Shanghai"),
         "CURRENCY": "CNY",
         "LOGIN_CODE_TTL_SECONDS": int(env("LOGIN_CODE_TTL_SECONDS", "300")),

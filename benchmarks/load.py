@@ -164,7 +164,7 @@ def prepare(url: str, residents: int, quotes_each: int, collectors: int = 20) ->
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
     """Serve the app with gunicorn on 127.0.0.1 and wait for /api/health."""
-    env = dict(os.environ, DATABASE_URL=url, RATELIMIT_ENABLED="false", LOG_LEVEL="WARNING")
+    env = dict(os.environ, DATABASE_URL=url, RATELIMIT_ENABLED="false")
     env.pop("REDIS_URL", None)
     cmd = [
         str(ROOT / ".venv/bin/gunicorn"),

@@ -177,7 +177,8 @@ def test_a_replan_during_the_day_starts_routes_now(city, client, login):
         today_slot = session.scalar(
             select(Slot.slot_id).where(
                 Slot.starts_at == local_at(today, 14),
-                Slot.zone_id == select(Booking.zone_id).where(Booking.booking_id == booking),
+                Slot.zone_id
+                == select(Booking.zone_id).where(Booking.booking_id == booking).scalar_subquery(),
             )
         )
         session.execute(
