@@ -69,6 +69,17 @@ def read_bks(data_dir: Path) -> dict[str, float]:
         return {r["instance"]: float(r["distance_only_distance"]) for r in csv.DictReader(f)}
 
 
+def read_lower_bounds(data_dir: Path) -> dict[str, float]:
+    """Proven distance-only optima with arcs truncated to one decimal (DIMACS), by instance:
+    lower bounds on the exact distance-only optimum, where the file has one."""
+    with (data_dir / "solomon_bks.csv").open() as f:
+        return {
+            r["instance"]: float(r["distance_only_lower_bound_dimacs"])
+            for r in csv.DictReader(f)
+            if r.get("distance_only_lower_bound_dimacs")
+        }
+
+
 def build_model(inst: Instance, max_vehicles: int = MAX_VEHICLES) -> VrpModel:
     """Scale an instance to the solver core's integer model: depot is node 0."""
     n = len(inst.customers)

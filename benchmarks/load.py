@@ -34,6 +34,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -180,7 +181,11 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
         "warning",
         "api:create_app()",
     ]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+    # The app's JSON request logs are written as in production, to a file instead of
+    # this script's output.
+    log = open(Path(tempfile.gettempdir()) / f"load-gunicorn-{port}.log", "ab")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
