@@ -334,7 +334,7 @@ def count_statements(url: str, people: list[dict], collectors: list[dict], slot_
 
     from api import create_app
 
-    app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False})
+    app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
     client = app.test_client()
     seen: list[str] = []
     event.listen(app.extensions["db_engine"], "before_cursor_execute", lambda *a: seen.append(a[2]))
