@@ -117,18 +117,26 @@ def _extend_group(
     periods = sorted(by_period)
     logs = _log_bilateral(by_period, periods, method)
     new_rows = []
+    unlinked: list[str] = []
     for position, period in enumerate(periods):
         if last_published is not None and period <= last_published:
             continue  # published, or older than the published series: never back-filled
         anchor = max(levels) if levels else None
         window_levels = _window_levels(by_period, periods, position, window, anchor, method, logs)
         if window_levels is None:
-            log.warning("price index %s: %s shares no product with its window", key, period)
+            unlinked.append(period)
             continue
         levels = splice_onto_published(levels, window_levels, splice) if levels else window_levels
         products = len({o.product for o in by_period[period]})
         new_rows.append(
             IndexRow(series, group, frequency, period, levels[period], products, period < is_open)
+        )
+    if unlinked:  # one line per series, not one per period
+        log.warning(
+            "price index %s: %d period(s) share no product with their window, no index: %s",
+            key,
+            len(unlinked),
+            ", ".join(unlinked),
         )
     return new_rows
 
