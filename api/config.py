@@ -63,8 +63,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_CODES_PER_PHONE_PER_HOUR": 5,
         "ACCESS_TOKEN_MINUTES": int(env("ACCESS_TOKEN_MINUTES", "15")),
         "REFRESH_TOKEN_DAYS": int(env("REFRESH_TOKEN_DAYS", "30")),
-        # an API process trusts a session it saw unrevoked this long (api/auth/revocation.py)
+        # a sign-out in another API process applies here within this many seconds; a session
+        # seen unrevoked is re-read after TOKEN_FAMILY_TRUST_SECONDS (api/auth/revocation.py)
         "TOKEN_REVOCATION_CACHE_SECONDS": float(env("TOKEN_REVOCATION_CACHE_SECONDS", "2")),
+        "TOKEN_FAMILY_TRUST_SECONDS": float(env("TOKEN_FAMILY_TRUST_SECONDS", "600")),
         "SLOT_CUTOFF_MINUTES": int(env("SLOT_CUTOFF_MINUTES", "120")),
         "QUOTE_VALID_HOURS": int(env("QUOTE_VALID_HOURS", "24")),
         # dispatch (api/route_plans): solver seconds per zone, re-plans after booking changes

@@ -50,7 +50,8 @@ class TokenFamily(Base):
     token_family_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # indexed: every API process asks for the families revoked in the last minute or so
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
 
 

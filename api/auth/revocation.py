@@ -1,50 +1,91 @@
-"""Is this access token's session signed out? Checked on every request, so cached briefly.
+"""Is this access token's session signed out? Checked on every request, so cached.
 
-The database is the truth (``token_families.revoked_at``). Each process remembers a family it
-has just seen *unrevoked* for ``TOKEN_REVOCATION_CACHE_SECONDS`` (default 2; 0 turns the cache
-off), so a phone's burst of requests costs one lookup instead of one each. Revoked families
-are never cached. A revocation committed through the ORM in this process drops the family
-from the cache at once (after commit, so a rolled-back sign-out changes nothing); other API
-processes (and a request of this one that read the family just before the commit) stop
-accepting the token within the cache's lifetime at most.
+The database is the truth (``token_families.revoked_at``). Each process remembers the
+families it has seen *unrevoked* (for ``TOKEN_FAMILY_TRUST_SECONDS``, default 600, then it
+reads the row again) and, at most every ``TOKEN_REVOCATION_CACHE_SECONDS`` (default 2; 0 turns
+the cache off), asks the database which families were revoked lately: one indexed query per
+process per interval, however many requests and users there are (a per-family cache alone
+would miss for almost every request of a phone that calls every few seconds). So a
+revocation committed by any process stops its tokens everywhere within that interval; one
+committed through the ORM in this process applies at once (after commit: a rolled-back
+sign-out changes nothing). Revoked families are never cached.
+
+The poll looks back ``REVOCATION_LOOKBACK`` before the previous poll started, which covers
+clocks of API hosts that differ by less than that and sign-outs whose transaction commits
+that long after it stamped ``revoked_at``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, object_session
 
 from api.auth.models import TokenFamily
+from api.db import utcnow
 
 _PENDING_KEY = "revoked_token_families"
+REVOCATION_LOOKBACK = timedelta(seconds=60)
 
 
 class FamilyCache:
-    """Family ids seen unrevoked, each with the monotonic time it may be trusted until."""
+    """Family ids seen unrevoked, each with the monotonic time it may be trusted until, and
+    when the database was last asked for recent revocations."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+    def __init__(self, poll_seconds: float, trust_seconds: float = 600.0) -> None:
+        self.poll_seconds = poll_seconds
+        self.trust_seconds = trust_seconds
         self._until: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._polling = threading.Lock()
+        self._polled_at = time.monotonic()
+        self._revoked_since = utcnow() - REVOCATION_LOOKBACK
+
+    @property
+    def enabled(self) -> bool:
+        return self.poll_seconds > 0
 
     def is_fresh(self, family_id: str) -> bool:
-        """Whether ``family_id`` was seen unrevoked less than ``seconds`` ago."""
+        """Whether ``family_id`` was seen unrevoked and no revocation of it has been read."""
         until = self._until.get(family_id)
         return until is not None and until > time.monotonic()
 
+    def poll_due(self) -> bool:
+        """Whether the recent revocations should be read before trusting the cache."""
+        return time.monotonic() - self._polled_at >= self.poll_seconds
+
+    def poll(self, session: Session) -> None:
+        """Read the families revoked since the last poll (less the look-back) and forget
+        them. One thread polls; the others go on with the cache as it is."""
+        if not self._polling.acquire(blocking=False):
+            return
+        try:
+            if not self.poll_due():
+                return
+            started, started_at = time.monotonic(), utcnow()
+            revoked = session.scalars(
+                select(TokenFamily.token_family_id).where(
+                    TokenFamily.revoked_at >= self._revoked_since
+                )
+            ).all()
+            self.forget(revoked)
+            self._polled_at, self._revoked_since = started, started_at - REVOCATION_LOOKBACK
+        finally:
+            self._polling.release()
+
     def remember(self, family_id: str) -> None:
-        """Trust ``family_id`` as unrevoked for ``seconds`` (no-op when the cache is off)."""
-        if self.seconds <= 0:
+        """Trust ``family_id`` as unrevoked (no-op when the cache is off)."""
+        if not self.enabled:
             return
         now = time.monotonic()
         with self._lock:
             if len(self._until) > 50_000:  # bounded: drop what has expired
                 self._until = {k: v for k, v in self._until.items() if v > now}
-            self._until[family_id] = now + self.seconds
+            self._until[family_id] = now + self.trust_seconds
 
     def forget(self, family_ids) -> None:
         """Stop trusting these families (they were just revoked)."""
@@ -57,8 +98,12 @@ def family_cache() -> FamilyCache:
     """The current app's cache (one per app, so tests' apps never share one)."""
     cache = current_app.extensions.get("token_family_cache")
     if cache is None:
-        seconds = float(current_app.config.get("TOKEN_REVOCATION_CACHE_SECONDS", 2))
-        cache = current_app.extensions.setdefault("token_family_cache", FamilyCache(seconds))
+        config = current_app.config
+        cache = FamilyCache(
+            float(config.get("TOKEN_REVOCATION_CACHE_SECONDS", 2)),
+            float(config.get("TOKEN_FAMILY_TRUST_SECONDS", 600)),
+        )
+        cache = current_app.extensions.setdefault("token_family_cache", cache)
     return cache
 
 
@@ -67,8 +112,12 @@ def is_access_revoked(session: Session, *, family_id: str | None) -> bool:
     if family_id is None:
         return True
     checked = g.setdefault("unrevoked_families", set())
+    if family_id in checked:
+        return False
     cache = family_cache()
-    if family_id in checked or cache.is_fresh(family_id):
+    if cache.enabled and cache.poll_due():
+        cache.poll(session)
+    if cache.is_fresh(family_id):
         return False
     row = session.execute(
         select(TokenFamily.revoked_at).where(TokenFamily.token_family_id == family_id)

@@ -65,7 +65,9 @@ def _items_from_quote(quote, items: list[dict] | None) -> list[BookingItem]:
 
 def create_booking(session: Session, *, resident_id: int, data: dict) -> Booking:
     """Book a slot at an address with a quote; takes a place in the slot atomically."""
-    address = get_address_or_raise(session, resident_id=resident_id, address_id=data["address_id"])
+    address = get_address_or_raise(
+        session, resident_id=resident_id, address_id=data["address_id"], with_zone_code=False
+    )
     slot = slots.get_slot_or_raise(session, slot_id=data["slot_id"])
     if slot.zone_id != address.zone_id:
         raise ValidationError.on("slot_id", "this slot is for another zone than the address")
@@ -122,11 +124,16 @@ def list_bookings(
         stmt = stmt.where(Slot.starts_at >= local_day_bounds(date_from)[0])
     if date_to:
         stmt = stmt.where(Slot.starts_at < local_day_bounds(date_to)[1])
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(
-        stmt.order_by(Slot.starts_at.desc(), Booking.booking_id.desc()).offset(offset).limit(limit)
-    )
-    return list(rows), total
+    # the page and the total in one statement; only a page past the end counts separately
+    page = session.execute(
+        stmt.add_columns(func.count().over().label("total"))
+        .order_by(Slot.starts_at.desc(), Booking.booking_id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    if page:
+        return [row.Booking for row in page], page[0].total
+    return [], session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
 def _lock(session: Session, booking: Booking) -> Booking:

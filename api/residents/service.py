@@ -36,12 +36,15 @@ def list_addresses(session: Session, *, resident_id: int) -> list[Address]:
     return [_with_zone_code(session, a) for a in session.scalars(stmt)]
 
 
-def get_address_or_raise(session: Session, *, resident_id: int, address_id: int) -> Address:
-    """The resident's own live address; anyone else's is a 404."""
+def get_address_or_raise(
+    session: Session, *, resident_id: int, address_id: int, with_zone_code: bool = True
+) -> Address:
+    """The resident's own live address; anyone else's is a 404. ``with_zone_code`` adds the
+    zone's code for a response (one more read; bookings and quotes need only the id)."""
     address = session.get(Address, address_id)
     if address is None or address.resident_id != resident_id or address.deleted_at is not None:
         raise NotFoundError()
-    return _with_zone_code(session, address)
+    return _with_zone_code(session, address) if with_zone_code else address
 
 
 def _clear_default(session: Session, resident_id: int) -> None:

@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.db import utcnow
 from api.errors import ConflictError, ValidationError
 from api.slots.models import Slot
 from api.timeutil import local_at, local_day_bounds
 from api.zones.models import Zone
+from api.zones.service import get_zone_by_code_or_raise
 
 DEFAULT_WINDOWS = ((8, 10), (10, 12), (12, 14), (14, 16), (16, 18), (18, 20))
 
@@ -25,6 +27,27 @@ def list_slots(session: Session, *, zone: Zone, day: date) -> list[Slot]:
         .order_by(Slot.starts_at)
     )
     return list(session.scalars(stmt))
+
+
+def list_zone_slots(session: Session, *, zone_code: str, day: date) -> list[Slot]:
+    """An active zone's slots on the local ``day`` by the zone's code (one statement when the
+    day has slots); an unknown or inactive zone is a 422 naming the ``zone`` parameter."""
+    start, end = local_day_bounds(day)
+    stmt = (
+        select(Slot)
+        .join(Zone, Zone.zone_id == Slot.zone_id)
+        .where(
+            Zone.code == zone_code,
+            Zone.is_active.is_(True),
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+        )
+        .order_by(Slot.starts_at)
+    )
+    slots = list(session.scalars(stmt))
+    if not slots:
+        get_zone_by_code_or_raise(session, code=zone_code, field="zone")
+    return slots
 
 
 def get_slot_or_raise(session: Session, *, slot_id: int, field: str = "slot_id") -> Slot:
@@ -70,15 +93,17 @@ def take_place(session: Session, *, slot: Slot, field: str = "slot_id") -> None:
     """Reserve one place: 422 after the cut-off, 409 when full (atomic under concurrency)."""
     if utcnow() >= slot.cutoff_at:
         raise ValidationError.on(field, "this slot is past its booking cut-off", code="slot_closed")
-    result = session.execute(
+    taken = session.execute(
         update(Slot)
         .where(Slot.slot_id == slot.slot_id, Slot.booked_count < Slot.capacity)
         .values(booked_count=Slot.booked_count + 1)
+        .returning(Slot.booked_count, Slot.updated_at)
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    ).first()
+    if taken is None:
         raise ConflictError(code="slot_full")
-    session.refresh(slot)
+    set_committed_value(slot, "booked_count", taken.booked_count)
+    set_committed_value(slot, "updated_at", taken.updated_at)
 
 
 def give_back_place(session: Session, *, slot_id: int) -> None:

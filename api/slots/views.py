@@ -9,7 +9,6 @@ from api.db import get_session
 from api.slots import service
 from api.slots.schemas import SlotQueryArgsSchema, SlotSchema
 from api.web import auth_required
-from api.zones.service import get_zone_by_code_or_raise
 
 blp = Blueprint("slots", __name__, url_prefix="/api/slots", description="Pickup slots")
 
@@ -21,6 +20,4 @@ class Slots(MethodView):
     @blp.response(200, SlotSchema(many=True))
     def get(self, args):
         """A zone's slots on a local date, with places left"""
-        session = get_session()
-        zone = get_zone_by_code_or_raise(session, code=args["zone"], field="zone")
-        return service.list_slots(session, zone=zone, day=args["date"])
+        return service.list_zone_slots(get_session(), zone_code=args["zone"], day=args["date"])

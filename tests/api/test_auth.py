@@ -196,3 +196,56 @@ def test_without_the_cache_every_request_reads_the_revocation(app, client):
     assert client.get("/api/auth/me", headers=headers).status_code == 200
     _revoke_behind_the_apps_back(app)
     assert client.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def _family_reads(app):
+    """A list that collects the statements reading ``token_families``."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def _note(_conn, _cursor, statement, *_args):
+        if "FROM token_families" in statement:
+            seen.append(statement)
+
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", _note)
+    return seen
+
+
+def test_a_phone_calling_every_few_seconds_costs_one_poll_per_interval(app, client, monkeypatch):
+    """Requests seconds apart reuse the process's knowledge of the session: the database is
+    asked once for the session, then once per interval for recent sign-outs (all users)."""
+    from api.auth import revocation
+
+    tokens = _login(app, client)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    clock = [1000.0]
+    monkeypatch.setattr(revocation.time, "monotonic", lambda: clock[0])
+    reads = _family_reads(app)
+    interval = app.config["TOKEN_REVOCATION_CACHE_SECONDS"]
+    for _ in range(10):  # ten requests, each a quarter interval after the last
+        assert client.get("/api/auth/me", headers=headers).status_code == 200
+        clock[0] += interval / 4
+    polls = [s for s in reads if "revoked_at >=" in s]
+    lookups = [s for s in reads if "token_family_id =" in s]
+    assert len(lookups) == 1
+    assert len(polls) == 2  # 2.5 intervals went by
+
+
+def test_a_sign_out_committed_late_is_still_seen_by_the_next_poll(app, client, monkeypatch):
+    """A revocation stamped before the previous poll (its transaction committed later, or the
+    other host's clock is behind) is within the look-back, so the next poll still finds it."""
+    from api.auth import revocation
+
+    tokens = _login(app, client)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    clock = [1000.0]
+    monkeypatch.setattr(revocation.time, "monotonic", lambda: clock[0])
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    clock[0] += app.config["TOKEN_REVOCATION_CACHE_SECONDS"]
+    assert client.get("/api/auth/me", headers=headers).status_code == 200  # a poll: nothing
+    stamped = utcnow() - revocation.REVOCATION_LOOKBACK / 2
+    with session_scope(app) as session:
+        session.execute(update(TokenFamily).values(revoked_at=stamped, revoked_reason="logout"))
+    clock[0] += app.config["TOKEN_REVOCATION_CACHE_SECONDS"]
+    assert client.get("/api/auth/me", headers=headers).status_code == 401

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from api.bookings.models import Booking
 from api.db import session_scope, utcnow
 from api.slots.models import Slot
+from api.timeutil import local_today
 from tests.api.helpers import add_address, book, get_quote, tomorrow_slot
 
 ALICE = "+8613811110001"
@@ -28,6 +29,21 @@ def test_booking_is_created_with_a_timeline(city, client, login):
     assert quote["locked_until"] is not None
     slot = tomorrow_slot(client, headers)
     assert slot["remaining"] == slot["capacity"] - 1
+
+
+def test_slots_of_a_day_and_of_an_unknown_zone(city, client, login):
+    """A zone's slots come in time order; a day without slots is an empty list and an unknown
+    zone a 422 naming the parameter."""
+    headers = login(ALICE)
+    day = (local_today() + timedelta(days=1)).isoformat()
+    slots = client.get(f"/api/slots?zone=xuhui-s&date={day}", headers=headers).get_json()
+    assert len(slots) > 1
+    assert [s["starts_at"] for s in slots] == sorted(s["starts_at"] for s in slots)
+    far = (local_today() + timedelta(days=400)).isoformat()
+    assert client.get(f"/api/slots?zone=xuhui-s&date={far}", headers=headers).get_json() == []
+    unknown = client.get(f"/api/slots?zone=atlantis&date={day}", headers=headers)
+    assert unknown.status_code == 422
+    assert "zone" in unknown.get_json()["errors"]
 
 
 def test_another_residents_booking_is_404(city, client, login):
@@ -187,6 +203,11 @@ def test_list_filters_and_paginates(city, client, login):
     page = client.get("/api/bookings?page=1&page_size=1", headers=headers)
     assert len(page.get_json()) == 1
     assert '"total": 2' in page.headers["X-Pagination"]
+    second = client.get("/api/bookings?page=2&page_size=1", headers=headers)
+    assert [b["booking_id"] for b in second.get_json()] == [first["booking_id"]]
+    past_the_end = client.get("/api/bookings?page=5&page_size=1", headers=headers)
+    assert past_the_end.get_json() == []
+    assert '"total": 2' in past_the_end.headers["X-Pagination"]
     cancelled = client.get("/api/bookings?status=cancelled", headers=headers).get_json()
     assert [b["booking_id"] for b in cancelled] == [first["booking_id"]]
     assert client.get("/api/bookings?status=lost", headers=headers).status_code == 422
