@@ -2,8 +2,9 @@
 
 Scenarios (open loop at a fixed arrival rate, latency measured from the scheduled send time
 so a slow server cannot hide its queueing):
-  mixed      booking list, slots, materials, booking creation, the collectors' job feed and
-             claims (a claim that loses the race is a 409, counted in ``statuses``)
+  mixed      booking list, slots, materials, booking creation, the collectors' job feed,
+             claims (a claim that loses the race is a 409, counted in ``statuses``) and plants'
+             bids on 20 open auctions (a bid overtaken in flight is refused, also counted)
   bookings   closed loop: PHONES phones creating bookings back to back
 Every POST carries an Idempotency-Key, as the mobile client sends one.
 
@@ -14,7 +15,6 @@ as many clients as the closed booking loop has phones, so both get the same conc
     pgbench -h 127.0.0.1 -U postgres -c 16 -j 2 -T 20 <db>
 
 Targets (issue): p99 < 100 ms at 200 mixed requests/s; booking creation >= 30 % of pgbench.
-Plant bids are not in the mix yet (they need stations, lots and open auctions seeded).
 
     .venv/bin/python benchmarks/load.py                  # full run (~2 minutes)
     .venv/bin/python benchmarks/load.py --smoke          # a few seconds, for CI
@@ -116,6 +116,119 @@ def _collectors(session, count: int) -> list[dict]:
     return people
 
 
+def _market(app, auctions: int, plants: int) -> dict:
+    """A station with ``auctions`` lots of cardboard, each in an English auction ending in two
+    hours, and ``plants`` approved plants with deposits: built through the API (lots,
+    auctions, plant registration, approval, deposits); the deliveries as rows."""
+    from sqlalchemy import select
+
+    from api.auth.models import TokenFamily, User
+    from api.collectors.models import Collector
+    from api.db import session_scope, utcnow
+    from api.materials.models import Material
+    from api.stations.models import Station, StationDelivery, StationDeliveryLine
+    from api.zones.models import Zone
+
+    def headers_of(session, phone: str, role: str, **extra) -> dict:
+        user = User(phone=phone, role=role, **extra)
+        session.add(user)
+        session.flush()
+        family = TokenFamily(token_family_id=str(uuid.uuid4()), user_id=user.user_id)
+        session.add(family)
+        with app.app_context():
+            token = _token(user.user_id, role, family.token_family_id)
+        return {"Authorization": f"Bearer {token}"}
+
+    with session_scope(app) as session:
+        zone_id = session.scalar(select(Zone.zone_id).where(Zone.code == "xuhui-s"))
+        station = Station(
+            code="st-load", name="Load", zone_id=zone_id, latitude=31.2, longitude=121.44
+        )
+        session.add(station)
+        session.flush()
+        admin = headers_of(session, "+8613900009001", "admin")
+        station_staff = headers_of(
+            session, "+8613900009101", "station", organisation_id=station.station_id
+        )
+        hauler = session.scalar(select(Collector).limit(1))
+        cardboard = session.scalar(select(Material).where(Material.code == "cardboard"))
+        deliveries = []
+        for _ in range(auctions):
+            lines = [
+                StationDeliveryLine(
+                    material_id=cardboard.material_id,
+                    material_code="cardboard",
+                    grade="A",
+                    net_grams=50_000,
+                    tag_codes=[f"T{uuid.uuid4().hex[:8].upper()}"],
+                )
+            ]
+            session.add(
+                StationDelivery(
+                    station_id=station.station_id,
+                    collector_id=hauler.collector_id,
+                    received_by_user_id=hauler.user_id,
+                    received_at=utcnow(),
+                    lines=lines,
+                )
+            )
+            deliveries.append(lines)
+        session.flush()
+        line_ids = [[line.station_delivery_line_id for line in lines] for lines in deliveries]
+        plant_headers = [headers_of(session, f"+8615900{n:06d}", "plant") for n in range(plants)]
+    client = app.test_client()
+
+    def ok(response) -> dict:
+        if response.status_code >= 300:
+            raise RuntimeError(f"market set-up failed: {response.get_json()}")
+        return response.get_json()
+
+    now = utcnow()
+    lot_ids = []
+    for ids in line_ids:
+        lot = ok(
+            client.post(
+                "/api/lots",
+                headers=station_staff,
+                json={
+                    "material": "cardboard",
+                    "grade": "A",
+                    "delivery_line_ids": ids,
+                    "collection_starts_at": now.isoformat(),
+                    "collection_ends_at": (now + timedelta(days=7)).isoformat(),
+                },
+            )
+        )
+        terms = {
+            "start_price_cents": 10_000,
+            "reserve_cents": 0,
+            "ends_at": (now + timedelta(hours=2)).isoformat(),
+        }
+        ok(client.post(f"/api/lots/{lot['lot_id']}/auctions", headers=station_staff, json=terms))
+        lot_ids.append(lot["lot_id"])
+    tokens = []
+    for n, headers in enumerate(plant_headers):
+        plant = ok(
+            client.post(
+                "/api/plants",
+                headers=headers,
+                json={
+                    "company_name": f"Load Plant {n}",
+                    "licence_number": f"LIC-LOAD-{n:04d}",
+                    "permit_refs": [f"docs/permit-{n}.pdf"],
+                    "categories": ["paper"],
+                    "permit_expires_on": (now + timedelta(days=365)).date().isoformat(),
+                },
+            )
+        )
+        decision = {"decision": "approve"}
+        ok(client.post(f"/api/plants/{plant['plant_id']}/decisions", json=decision, headers=admin))
+        deposit = {"amount_cents": 100_000_000, "bank_reference": f"BANK-LOAD-{n:04d}"}
+        ok(client.post("/api/plants/me/deposits", json=deposit, headers=headers))
+        tokens.append({"token": headers["Authorization"].split(" ", 1)[1]})
+    return {"lot_ids": lot_ids, "plants": tokens}
+
+
 def prepare(url: str, residents: int, quotes_each: int, collectors: int = 20) -> dict:
     """Migrate, seed, and mint residents (tokens, addresses, unused quotes) and collectors."""
     from sqlalchemy import update
@@ -129,7 +242,7 @@ def prepare(url: str, residents: int, quotes_each: int, collectors: int = 20) ->
     from api.slots.models import Slot
 
     migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False})
+    app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
     people = []
     with app.app_context(), session_scope(app) as session:
         seed_city(session)
@@ -159,8 +272,9 @@ def prepare(url: str, residents: int, quotes_each: int, collectors: int = 20) ->
             token = _token(user.user_id, "resident", family.token_family_id)
             people.append({"token": token, "address_id": address.address_id, "quotes": quotes})
         crew = _collectors(session, collectors)
+    market = _market(app, auctions=20, plants=10)
     app.extensions["db_engine"].dispose()
-    return {"people": people, "collectors": crew}
+    return {"people": people, "collectors": crew, **market}
 
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -250,29 +364,77 @@ def tomorrow_slot(port: int, token: str) -> int:
     return json.loads(conn.getresponse().read())[1]["slot_id"]
 
 
-def mixed_requests(people: list[dict], collectors: list[dict], slot_id: int):
-    """An endless, seeded mix of what phones do most."""
+def mixed_requests(data: dict, slot_id: int):
+    """An endless, seeded mix of what phones do most: residents book and look, collectors
+    read the feed and claim, plants raise their maximum bids (sent concurrently, so some
+    arrive after a higher one and are refused as too low, as at a real close)."""
+    people, collectors, plants = data["people"], data["collectors"], data["plants"]
     rng = random.Random(7)
     day = time.strftime("%Y-%m-%d")
+    next_max = dict.fromkeys(data["lot_ids"], 20_000)
     while True:
         person = rng.choice(people)
         roll = rng.random()
-        if roll < 0.25:
+        if roll < 0.22:
             yield "GET", "/api/bookings?page_size=10", person["token"], None
-        elif roll < 0.45:
+        elif roll < 0.4:
             yield "GET", f"/api/slots?zone=xuhui-s&date={day}", person["token"], None
-        elif roll < 0.6:
+        elif roll < 0.55:
             yield "GET", "/api/materials", person["token"], None
-        elif roll < 0.75:
+        elif roll < 0.7:
             yield "GET", "/api/jobs/feed?page_size=20", rng.choice(collectors)["token"], None
-        elif roll < 0.8:
+        elif roll < 0.75:
             yield "POST", CLAIM_NEXT, rng.choice(collectors)["token"], None
+        elif roll < 0.8:
+            lot_id = rng.choice(data["lot_ids"])
+            next_max[lot_id] += 50_000
+            body = {"max_amount_cents": next_max[lot_id]}
+            yield "POST", f"/api/lots/{lot_id}/bids", rng.choice(plants)["token"], body
         else:
             body = booking_body(person, slot_id)
             if body is None:
                 yield "GET", "/api/materials", person["token"], None
             else:
                 yield "POST", "/api/bookings", person["token"], body
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (``/proc/<pid>/stat``), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server_pid: int) -> dict:
+    """CPU seconds so far of the app (gunicorn and its workers), PostgreSQL (every
+    ``postgres`` process) and this load generator, to say where a run's CPU went."""
+    app = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if name.startswith("postgres"):
+            postgres += _cpu_seconds(int(entry.name))
+        elif int(entry.name) == server_pid or parent == server_pid:
+            app += _cpu_seconds(int(entry.name))
+    usage = os.times()
+    return {"app": app, "postgres": postgres, "generator": usage.user + usage.system}
+
+
+def cpu_used(before: dict, after: dict, wall: float, requests: int) -> dict:
+    """Cores used over ``wall`` seconds and CPU milliseconds per request, by consumer."""
+    used = {k: after[k] - before[k] for k in before}
+    return {
+        "cores_used": {k: round(v / wall, 2) for k, v in used.items()},
+        "cpu_ms_per_request": {k: round(1000 * v / max(1, requests), 2) for k, v in used.items()},
+    }
 
 
 def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
@@ -294,6 +456,7 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
         status = client.call(method, path, token, body)
         elapsed = time.perf_counter() - scheduled
         kind = "POST claim" if path == CLAIM_NEXT else f"{method} {path.split('?')[0]}"
+        kind = "POST bid" if path.endswith("/bids") else kind
         with lock:
             latencies.append(elapsed)
             by_kind.setdefault(kind, []).append(elapsed)
@@ -328,7 +491,7 @@ def summarise(latencies: list[float], statuses: dict[int, int], wall: float) -> 
     }
 
 
-def count_statements(url: str, people: list[dict], collectors: list[dict], slot_id: int) -> dict:
+def count_statements(url: str, data: dict, slot_id: int) -> dict:
     """SQL statements per request of each kind in the mix (in-process test client)."""
     from sqlalchemy import event
 
@@ -338,7 +501,9 @@ def count_statements(url: str, people: list[dict], collectors: list[dict], slot_
     client = app.test_client()
     seen: list[str] = []
     event.listen(app.extensions["db_engine"], "before_cursor_execute", lambda *a: seen.append(a[2]))
+    people, collectors = data["people"], data["collectors"]
     person, collector = people[-1], collectors[-1]
+    amounts = iter(range(10_000_000, 20_000_000, 100_000))
     day = time.strftime("%Y-%m-%d")
 
     def book(key: str | None = None):
@@ -365,6 +530,11 @@ def count_statements(url: str, people: list[dict], collectors: list[dict], slot_
         return client.post(f"/api/jobs/{booking_id}/claim", headers=auth(collector))
 
     calls["POST claim"] = claim
+    calls["POST bid"] = lambda: client.post(
+        f"/api/lots/{data['lot_ids'][0]}/bids",
+        json={"max_amount_cents": next(amounts)},
+        headers={**auth(data["plants"][0]), "Idempotency-Key": str(uuid.uuid4())},
+    )
     counts = {}
     for kind, call in calls.items():
         call()  # warm: the first request of a process loads more
@@ -447,17 +617,25 @@ def main() -> None:
     server = start_gunicorn(url, args.port, args.workers, args.threads)
     try:
         slot_id = tomorrow_slot(args.port, data["people"][0]["token"])
+        before, started = cpu_snapshot(server.pid), time.perf_counter()
         mixed = run_open_loop(
             args.port,
-            mixed_requests(data["people"], data["collectors"], slot_id),
+            mixed_requests(data, slot_id),
             args.rate,
             args.duration,
         )
+        wall = time.perf_counter() - started
+        mixed.update(cpu_used(before, cpu_snapshot(server.pid), wall, mixed["requests"]))
         print(json.dumps({"scenario": "mixed", "target_rps": args.rate, **mixed}))
-        statements = count_statements(url, data["people"], data["collectors"], slot_id)
+        statements = count_statements(url, data, slot_id)
         print(json.dumps({"scenario": "statements_per_request", **statements}))
+        before, started = cpu_snapshot(server.pid), time.perf_counter()
         bookings = run_booking_throughput(
             args.port, data["people"], slot_id, min(args.duration, 20)
+        )
+        wall = time.perf_counter() - started
+        bookings.update(
+            cpu_used(before, cpu_snapshot(server.pid), wall, bookings["bookings_created"])
         )
         print(json.dumps({"scenario": "bookings", **bookings}))
     finally:
