@@ -53,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from api import errors, models  # noqa: F401  (models: every table registered)
     from api.auth.sms import make_sms_sender
     from api.db import get_session, init_db
-    from api.extensions import api, init_celery, jwt, limiter
+    from api.extensions import api, init_celery, jwt, limiter, reject_query_without_schema
     from api.logs import configure_logging
     from api.web import reject_unstorable_text
 
@@ -85,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["sms_sender"] = make_sms_sender(app.config["SMS_SENDER"])
     errors.register_error_handlers(app)
     app.before_request(reject_unstorable_text)
+    app.before_request(reject_query_without_schema)
     _register_jwt_callbacks(jwt)
 
     for domain in DOMAINS:

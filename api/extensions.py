@@ -53,12 +53,34 @@ _smorest_pagination_schema = flask_smorest.pagination._pagination_parameters_sch
 flask_smorest.pagination._pagination_parameters_schema_factory = _bounded_pagination_schema
 
 
-def _view_is_paginated() -> bool:
+def _view_apidoc() -> dict | None:
+    """flask-smorest's record of the current view (arguments, pagination), None elsewhere."""
     view = current_app.view_functions.get(request.endpoint)
     view_class = getattr(view, "view_class", None)
     method = "get" if request.method == "HEAD" else request.method.lower()
     handler = getattr(view_class, method, view)
-    return "pagination" in getattr(handler, "_apidoc", {})
+    return getattr(handler, "_apidoc", None)
+
+
+def _view_is_paginated() -> bool:
+    return "pagination" in (_view_apidoc() or {})
+
+
+def reject_query_without_schema() -> None:
+    """Before every request: an API endpoint that takes no query parameters (no query schema,
+    not paginated) answers a query string with a 422 naming each parameter, as endpoints
+    with a schema do for the parameters they do not know (``StrictQueryParser``)."""
+    if not request.args:
+        return
+    apidoc = _view_apidoc()
+    if apidoc is None or "pagination" in apidoc:
+        return  # not an API view (docs, the client's files), or pagination parses it
+    parameters = apidoc.get("arguments", {}).get("parameters", [])
+    if any(p.get("in", p.get("location")) in ("query", "querystring") for p in parameters):
+        return
+    raise errors.ValidationError(
+        errors={name: ["unknown parameter: this endpoint takes none"] for name in request.args}
+    )
 
 
 class StrictQueryParser(FlaskParser):

@@ -84,6 +84,20 @@ def test_pagination_names_are_unknown_where_there_is_no_pagination(city, client,
     assert paged.status_code == 422 and list(paged.get_json()["errors"]) == ["page"]
 
 
+def test_an_endpoint_without_query_parameters_refuses_a_query_string(city, client, login):
+    """Endpoints that take no query parameters name each one sent (they were ignored); pages
+    outside the API (docs, health) still take whatever a browser appends."""
+    headers = login("+8613811113005")
+    assert client.get("/api/payouts/1", headers=headers).status_code == 404
+    response = client.get("/api/payouts/1?expand=all&page=2", headers=headers)
+    assert response.status_code == 422
+    assert sorted(response.get_json()["errors"]) == ["expand", "page"]
+    sent = client.post("/api/payouts?dry_run=1", json={"amount_cents": 100}, headers=headers)
+    assert sent.status_code == 422 and list(sent.get_json()["errors"]) == ["dry_run"]
+    assert client.get("/api/health?probe=1").status_code == 200
+    assert client.get("/api/openapi.json?v=2").status_code == 200
+
+
 def test_a_nul_in_a_query_parameter_is_422_naming_it(city, client, login):
     """Query text PostgreSQL cannot store is refused before any query runs (was a 500 there)."""
     headers = login("+8613811113004")
