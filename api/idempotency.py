@@ -22,4 +22,6 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[dict | list | None] = mapped_column(JSON)
+    # the ETag of a versioned resource the response carried: a replay carries it too
+    response_etag: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

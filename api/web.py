@@ -73,6 +73,8 @@ def _replay(record: IdempotencyRecord) -> Response:
     )
     response.headers["Content-Type"] = "application/json"
     response.headers["Idempotent-Replayed"] = "true"
+    if record.response_etag:
+        response.headers["ETag"] = record.response_etag
     return response
 
 
@@ -147,6 +149,7 @@ def atomic(view: Callable | None = None, *, idempotent: bool = False) -> Callabl
                     request_hash=fingerprint,
                     response_status=response.status_code,
                     response_body=response.get_json(silent=True),
+                    response_etag=response.headers.get("ETag"),
                     created_at=utcnow(),
                 )
             )

@@ -210,3 +210,17 @@ def test_a_decision_on_an_application_changed_since_it_was_read_is_412(city, cli
     fresh = client.get(f"/api/collectors/{collector_id}", headers=admin).headers["ETag"]
     approved = client.post(path, json={"decision": "approve"}, headers={**admin, "If-Match": fresh})
     assert approved.status_code == 201 and approved.headers["ETag"] != fresh
+
+
+def test_a_replayed_decision_carries_the_same_etag(city, client, login):
+    """A retried decision (same Idempotency-Key) replays the response with its ETag, so the
+    admin's next If-Match still names the version that decision produced."""
+    _headers, response = _apply(client, login)
+    path = f"/api/collectors/{response.get_json()['collector_id']}/decisions"
+    keyed = {**admin_headers(client), "Idempotency-Key": "decide-0001"}
+    first = client.post(path, json={"decision": "approve"}, headers=keyed)
+    assert first.status_code == 201 and first.headers["ETag"]
+    retry = client.post(path, json={"decision": "approve"}, headers=keyed)
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.status_code == 201 and retry.headers["ETag"] == first.headers["ETag"]
+    assert retry.get_json() == first.get_json()
