@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -100,15 +101,29 @@ def get_quote_or_raise(session: Session, *, resident_id: int, quote_id: str) -> 
 def lock_quote_for_booking(
     session: Session, *, resident_id: int, quote_id: str, locked_until: datetime
 ) -> Quote:
-    """Use a quote for a booking: it must be the resident's, unexpired and unused."""
-    quote = session.get(Quote, quote_id, with_for_update=True)
+    """Use a quote for a booking: it must be the resident's, unexpired and unused.
+
+    One conditional UPDATE takes it (a concurrent booking with the same quote waits for the
+    row and then finds it used); only when it fails is the quote read to say why.
+    """
+    quote = session.scalars(
+        update(Quote)
+        .where(
+            Quote.quote_id == quote_id,
+            Quote.resident_id == resident_id,
+            Quote.locked_until.is_(None),
+            Quote.expires_at > utcnow(),
+        )
+        .values(locked_until=locked_until)
+        .returning(Quote)
+    ).one_or_none()
+    if quote is not None:
+        return quote
+    quote = session.get(Quote, quote_id)
     if quote is None or quote.resident_id != resident_id:
         raise ValidationError.on("quote_id", "no such quote")
     if quote.locked_until is not None:
         raise ConflictError("this quote is already used by a booking")
-    if quote.expires_at <= utcnow():
-        raise ValidationError.on(
-            "quote_id", "the quote has expired; ask for a new one", code="quote_expired"
-        )
-    quote.locked_until = locked_until
-    return quote
+    raise ValidationError.on(
+        "quote_id", "the quote has expired; ask for a new one", code="quote_expired"
+    )

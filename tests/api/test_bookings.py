@@ -105,6 +105,46 @@ def test_full_slot_is_409_and_writes_nothing(city, client, login):
     assert again["locked_until"] is None
 
 
+def test_a_quote_books_once_unexpired_and_only_for_its_resident(city, client, login):
+    """A used quote is a 409, an expired one and another resident's a 422 naming quote_id;
+    none of them takes a place in the slot."""
+    from api.quotes.models import Quote
+
+    headers = login(ALICE)
+    address = add_address(client, headers)
+    quote = get_quote(client, headers, address["address_id"])
+    slot = tomorrow_slot(client, headers)
+    body = {
+        "address_id": address["address_id"],
+        "slot_id": slot["slot_id"],
+        "quote_id": quote["quote_id"],
+    }
+    assert client.post("/api/bookings", json=body, headers=headers).status_code == 201
+    used = client.post("/api/bookings", json=body, headers=headers)
+    assert used.status_code == 409
+    stale = get_quote(client, headers, address["address_id"])
+    with session_scope(city) as session:
+        session.get(Quote, stale["quote_id"]).expires_at = utcnow() - timedelta(minutes=1)
+    expired = client.post(
+        "/api/bookings", json=dict(body, quote_id=stale["quote_id"]), headers=headers
+    )
+    assert expired.status_code == 422 and expired.get_json()["code"] == "quote_expired"
+    bob = login(BOB)
+    bob_address = add_address(client, bob)
+    foreign = client.post(
+        "/api/bookings",
+        json={
+            "address_id": bob_address["address_id"],
+            "slot_id": slot["slot_id"],
+            "quote_id": get_quote(client, headers, address["address_id"])["quote_id"],
+        },
+        headers=bob,
+    )
+    assert foreign.status_code == 422 and "quote_id" in foreign.get_json()["errors"]
+    after = tomorrow_slot(client, headers)
+    assert after["remaining"] == slot["remaining"] - 1
+
+
 def test_bad_booking_input_names_the_field(city, client, login):
     """Unknown slots, foreign quotes and wrong types are 422s naming the field."""
     headers = login(ALICE)
