@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,12 +71,24 @@ class TimestampMixin:
     )
 
 
+# The job feed ranks by great-circle distance in SQL; SQLite has these only when built with
+# its maths functions, so each connection gets Python's (the same C library's results).
+SQLITE_MATH_FUNCTIONS = {"sin": math.sin, "cos": math.cos, "asin": math.asin, "sqrt": math.sqrt}
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    for name, function in SQLITE_MATH_FUNCTIONS.items():
+        dbapi_connection.create_function(name, 1, function, deterministic=True)
+    dbapi_connection.create_function("floor", 1, _floor, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _floor(value):
+    return None if value is None else float(math.floor(value))
 
 
 def make_engine(url: str) -> Engine:

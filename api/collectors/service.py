@@ -9,9 +9,10 @@ suspended or needs_info -> ``offboarded``. Rejected and offboarded are final.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from api.collectors.models import Collector, CollectorSkill
@@ -257,18 +258,41 @@ def collector_events(session: Session, *, user_id: int) -> list[Event]:
     return list_events(session, entity_type="collector", entity_id=collector.collector_id)
 
 
-def require_approved(session: Session, *, user_id: int, lock: bool = False) -> Collector:
+def require_approved(session: Session, *, user_id: int) -> Collector:
     """The signed-in collector when approved; 403 (with the reason) otherwise."""
     collector = session.scalar(select(Collector).where(Collector.user_id == user_id))
-    if collector is None:
-        raise ForbiddenError("enrol and be approved first", code="not_approved")
-    if lock:
-        _lock(session, collector)
-    if collector.status != "approved":
-        raise ForbiddenError(f"your enrolment is {collector.status}", code="not_approved")
+    check_approved(collector.status if collector is not None else None)
     return collector
 
 
-def valid_skills(collector: Collector, on: date) -> set[str]:
-    """Skills whose certificate is still valid on the local date ``on`` (expiry day included)."""
-    return {s.skill for s in collector.skills if s.expires_on is None or s.expires_on >= on}
+def lock_approved_collector(session: Session, *, user_id: int) -> Row:
+    """The approved collector's id, zones and payload, their row locked ``FOR UPDATE``
+    (one statement, no skills); 403 like :func:`require_approved` otherwise.
+
+    The lock serialises one collector's own concurrent work (e.g. claims against capacity).
+    """
+    row = session.execute(
+        select(
+            Collector.collector_id, Collector.status, Collector.zone_codes, Collector.payload_grams
+        )
+        .where(Collector.user_id == user_id)
+        .with_for_update()
+    ).first()
+    check_approved(row.status if row is not None else None)
+    return row
+
+
+def check_approved(status: str | None) -> None:
+    """403 unless the collector (``status``; None: not enrolled) is approved."""
+    if status is None:
+        raise ForbiddenError("enrol and be approved first", code="not_approved")
+    if status != "approved":
+        raise ForbiddenError(f"your enrolment is {status}", code="not_approved")
+
+
+def valid_skills(skills: Iterable, on: date) -> set[str]:
+    """Skills whose certificate is still valid on the local date ``on`` (expiry day included).
+
+    ``skills``: a collector's skill rows (anything with ``skill`` and ``expires_on``).
+    """
+    return {s.skill for s in skills if s.expires_on is None or s.expires_on >= on}

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, func, select
 from sqlalchemy.orm import Session
 
 from api.bookings.models import Booking
-from api.collectors.models import Collector, LocationPing, Shift
+from api.collectors.models import LocationPing, Shift
 from api.collectors.service import get_my_collector, require_approved
 from api.db import utcnow
 from api.errors import ConflictError, ValidationError, check_version
 from api.jobs.pool import HELD_STATUSES
 from api.slots.models import Slot
 from api.timeutil import local_at, local_today
+from dispatch.model import Location
 
 # Shifts are planned at most two weeks ahead (the slots exist for a week).
 MAX_DAYS_AHEAD = 14
@@ -116,14 +117,17 @@ def shift_covering(session: Session, *, collector_id: int, at: datetime) -> Shif
     return session.scalars(stmt).first()
 
 
-def shift_for_slot(session: Session, *, collector_id: int, slot: Slot) -> Shift | None:
-    """The shift that overlaps the slot's window, if any."""
-    stmt = select(Shift).where(
+def shift_for_slot(session: Session, *, collector_id: int, slot) -> Row | None:
+    """The date and hours of the shift that overlaps the slot's window, if any.
+
+    ``slot``: anything with ``starts_at`` and ``ends_at``.
+    """
+    stmt = select(Shift.shift_date, Shift.starts_at, Shift.ends_at).where(
         Shift.collector_id == collector_id,
         Shift.starts_at < slot.ends_at,
         Shift.ends_at > slot.starts_at,
     )
-    return session.scalars(stmt).first()
+    return session.execute(stmt).first()
 
 
 def record_ping(
@@ -157,17 +161,16 @@ def record_ping(
     return ping
 
 
-def latest_ping(session: Session, *, collector: Collector, since: datetime) -> LocationPing | None:
-    """The collector's newest ping recorded after ``since``."""
+def latest_position(session: Session, *, collector_id: int, since: datetime) -> Location | None:
+    """Where the collector's newest ping recorded after ``since`` put them, if any."""
     stmt = (
-        select(LocationPing)
-        .where(
-            LocationPing.collector_id == collector.collector_id, LocationPing.recorded_at >= since
-        )
+        select(LocationPing.latitude, LocationPing.longitude)
+        .where(LocationPing.collector_id == collector_id, LocationPing.recorded_at >= since)
         .order_by(LocationPing.recorded_at.desc())
         .limit(1)
     )
-    return session.scalar(stmt)
+    row = session.execute(stmt).first()
+    return Location(lat=row.latitude, lon=row.longitude) if row is not None else None
 
 
 def purge_pings(session: Session, *, older_than_days: int) -> int:

@@ -9,30 +9,63 @@ pinpoint a door, the items and the estimated value - never the address or the ph
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from api.bookings.models import Booking, BookingItem
-from api.collectors.models import Collector, Shift
-from api.collectors.service import valid_skills
-from api.collectors.shifts import latest_ping
-from api.db import utcnow
+from api.collectors.models import Collector, CollectorSkill, Shift
+from api.collectors.shifts import latest_position
+from api.db import UTCDateTime, utcnow
 from api.jobs.policy import JobPolicy, estimated_grams
 from api.materials.models import Material
-from api.quotes.models import Quote
+from api.quotes.models import Quote, QuoteLine
 from api.residents.models import Address
 from api.slots.models import Slot
-from api.timeutil import local_day_bounds, to_local
+from api.timeutil import local_day_bounds
 from api.zones.geometry import coarse_cell
 from api.zones.models import Zone
-from dispatch.matrix import haversine_m
+from dispatch.matrix import EARTH_RADIUS_M
 from dispatch.model import Location
 from pricing import amount_cents
 
 DISTANCE_STEP_M = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRef:
+    """A slot's id and window, as the feed and a claimed job show it."""
+
+    slot_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class JobItem:
+    """A booked item as a job shows it."""
+
+    material_code: str
+    grade: str
+    unit: str
+    estimated_quantity: int
 
 
 @dataclass(frozen=True)
@@ -44,8 +77,8 @@ class FeedEntry:
     zone_name: str
     cell: str
     distance_m: int
-    slot: Slot
-    items: list
+    slot: SlotRef
+    items: list[JobItem]
     estimated_value_cents: int
     estimated_grams: int
 
@@ -64,74 +97,210 @@ def estimated_value_cents(session: Session, booking: Booking) -> int:
     )
 
 
-def booking_grams(booking: Booking) -> int:
-    """How heavy the booked items are expected to be (capacity checks)."""
+def locked_unit_price():
+    """SQL: the quote's locked price of a booking item (correlated to ``bookings`` and
+    ``booking_items``; like :func:`estimated_value_cents`, the last line of a
+    material and grade wins)."""
+    return (
+        select(QuoteLine.unit_price_cents)
+        .where(
+            QuoteLine.quote_id == Booking.quote_id,
+            QuoteLine.material_code == BookingItem.material_code,
+            QuoteLine.grade == BookingItem.grade,
+        )
+        .order_by(QuoteLine.quote_line_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def priced_value_cents(items) -> int:
+    """:func:`estimated_value_cents` of rows that carry their ``unit_price_cents``."""
     return sum(
-        estimated_grams(item.material_code, item.unit, item.estimated_quantity)
-        for item in booking.items
+        amount_cents(
+            unit_price_cents=item.unit_price_cents,
+            quantity=item.estimated_quantity,
+            unit=item.unit,
+        )
+        for item in items
     )
 
 
-def skill_map(session: Session) -> dict[str, str]:
-    """Material code -> the skill it needs (the catalogue is small: read it once)."""
-    stmt = select(Material.code, Material.required_skill).where(
-        Material.required_skill.is_not(None)
+def items_grams(items) -> int:
+    """How heavy the items (rows or ``BookingItem``) are expected to be: capacity checks."""
+    return sum(
+        estimated_grams(item.material_code, item.unit, item.estimated_quantity) for item in items
     )
-    return dict(session.execute(stmt).tuples().all())
 
 
-def required_skills(skills: dict[str, str], booking: Booking) -> set[str]:
-    """Skills the booking's materials need (e.g. ``appliance`` for a fridge)."""
-    return {skills[item.material_code] for item in booking.items if item.material_code in skills}
+def job_item(row) -> JobItem:
+    """The item part of a row that selected the booking item's columns."""
+    return JobItem(row.material_code, row.grade, row.unit, row.estimated_quantity)
 
 
-def may_see(session: Session, *, collector: Collector, booking: Booking, slot: Slot) -> bool:
-    """Whether the job is for this collector: their zone and valid skills on the slot's day."""
-    zone_code = session.get(Zone, booking.zone_id).code
-    if zone_code not in collector.zone_codes:
-        return False
-    needed = required_skills(skill_map(session), booking)
-    return needed <= valid_skills(collector, to_local(slot.starts_at).date())
+def _distance_steps(dialect: str):
+    """SQL: ``round(haversine_m(origin, address) / DISTANCE_STEP_M)``, to the last bit.
+
+    The same floating-point operations in the same order as ``dispatch.matrix.haversine_m``
+    (``math.radians`` multiplies by pi/180; the database calls the same C maths library), and
+    Python's round-half-even: PostgreSQL's ``round(float8)`` is ``rint``; SQLite's ``round``
+    rounds halves up, so there the half-even step is spelt out from ``floor``.
+    The origin is bound per request: ``lat1`` (radians), ``cos_lat1`` and ``lon0`` (degrees).
+    """
+    to_radians = math.pi / 180
+    lat2 = Address.latitude * to_radians
+    sin_half_dlat = func.sin((lat2 - bindparam("lat1", type_=Float)) / 2.0)
+    sin_half_dlon = func.sin(
+        (Address.longitude - bindparam("lon0", type_=Float)) * to_radians / 2.0
+    )
+    h = sin_half_dlat * sin_half_dlat + bindparam("cos_lat1", type_=Float) * func.cos(lat2) * (
+        sin_half_dlon * sin_half_dlon
+    )
+    capped = func.least(1.0, h) if dialect == "postgresql" else func.min(1.0, h)
+    steps = 2 * EARTH_RADIUS_M * func.asin(func.sqrt(capped)) / float(DISTANCE_STEP_M)
+    if dialect == "postgresql":
+        return func.round(steps)
+    whole = func.floor(steps)
+    up = or_(
+        steps - whole > 0.5,
+        and_(steps - whole == 0.5, cast(whole, Integer) % 2 == 1),
+    )
+    return whole + case((up, 1.0), else_=0.0)
 
 
-def _origin(session: Session, collector: Collector, policy: JobPolicy) -> Location:
-    since = utcnow() - timedelta(minutes=policy.ping_fresh_minutes)
-    ping = latest_ping(session, collector=collector, since=since)
-    if ping is not None:
-        return Location(lat=ping.latitude, lon=ping.longitude)
-    return Location(lat=collector.home_latitude, lon=collector.home_longitude)
+def _skills_suffice(expiring: tuple[bool, ...]):
+    """SQL: no item of the booking needs a skill the collector lacks on the slot's local day.
+
+    One bound ``skill_<i>`` per skill of the collector, and ``valid_until_<i>`` when its
+    certificate expires: expiring on day E it is valid for slots starting before the local
+    day after E.
+    """
+    valid = [
+        and_(
+            Material.required_skill == bindparam(f"skill_{i}", type_=String),
+            Slot.starts_at < bindparam(f"valid_until_{i}", type_=UTCDateTime),
+        )
+        if expires
+        else Material.required_skill == bindparam(f"skill_{i}", type_=String)
+        for i, expires in enumerate(expiring)
+    ]
+    lacking = Material.required_skill.is_not(None)
+    if valid:
+        lacking = and_(lacking, not_(or_(*valid)))
+    return ~exists().where(
+        BookingItem.booking_id == Booking.booking_id,
+        Material.code == BookingItem.material_code,
+        lacking,
+    )
 
 
-def _open_jobs(collector: Collector, shifts: list[Shift], now: datetime, *columns):
-    """A select of ``columns`` over the open jobs in the collector's zones and shifts."""
-    overlaps = [and_(Slot.starts_at < s.ends_at, Slot.ends_at > s.starts_at) for s in shifts]
+def _on_shift(on_day: bool):
+    """SQL: the slot overlaps a shift of ``collector_id`` not over at ``now`` (and, with
+    ``on_day``, one overlapping ``day_start`` - ``day_end``)."""
+    conditions = [
+        Shift.collector_id == bindparam("collector_id"),
+        Shift.ends_at > bindparam("now", type_=UTCDateTime),
+        Slot.starts_at < Shift.ends_at,
+        Slot.ends_at > Shift.starts_at,
+    ]
+    if on_day:
+        conditions += [
+            Shift.starts_at < bindparam("day_end", type_=UTCDateTime),
+            Shift.ends_at > bindparam("day_start", type_=UTCDateTime),
+        ]
+    return exists().where(*conditions)
+
+
+def _open_jobs(expiring: tuple[bool, ...], on_day: bool, *columns):
+    """A select of ``columns`` over the open jobs the collector may see (see the module),
+    with the request's values left as bound parameters (see :func:`_bound_values`)."""
     return (
         select(*columns)
+        .select_from(Booking)
         .join(Slot, Slot.slot_id == Booking.slot_id)
         .join(Address, Address.address_id == Booking.address_id)
         .join(Zone, Zone.zone_id == Booking.zone_id)
         .where(
             Booking.status == "scheduled",
             Booking.collector_id.is_(None),
-            Zone.code.in_(collector.zone_codes),
-            Slot.ends_at > now,
-            or_(*overlaps),
+            Zone.code.in_(bindparam("zone_codes", expanding=True)),
+            Slot.ends_at > bindparam("now", type_=UTCDateTime),
+            _on_shift(on_day),
+            _skills_suffice(expiring),
         )
     )
 
 
-def _skilled_materials(session: Session, open_jobs, skills: dict[str, str]) -> dict[int, set]:
-    """Booking id -> codes of its materials that need a skill (only bookings with any)."""
-    if not skills:
-        return {}
-    stmt = select(BookingItem.booking_id, BookingItem.material_code).where(
-        BookingItem.booking_id.in_(open_jobs.with_only_columns(Booking.booking_id)),
-        BookingItem.material_code.in_(list(skills)),
+# Statements are built once per shape of request (dialect, which skills expire, whether a
+# day is asked, paged or not): building and hashing the tree cost about 1 ms a request.
+@functools.lru_cache(maxsize=64)
+def _page_statement(dialect: str, expiring: tuple[bool, ...], on_day: bool, paged: bool):
+    """One page of the open jobs, ranked, with the total of all of them on every row."""
+    steps = _distance_steps(dialect).label("steps")
+    stmt = (
+        _open_jobs(expiring, on_day, Booking.booking_id)
+        .add_columns(
+            Slot.slot_id,
+            Slot.starts_at,
+            Slot.ends_at,
+            Zone.code,
+            Zone.name,
+            Address.latitude,
+            Address.longitude,
+            steps,
+            func.count().over().label("total"),
+        )
+        .order_by(steps, Slot.starts_at, Booking.booking_id)
+        .offset(bindparam("offset", type_=Integer))
     )
-    codes: dict[int, set] = {}
-    for booking_id, code in session.execute(stmt):
-        codes.setdefault(booking_id, set()).add(code)
-    return codes
+    return stmt.limit(bindparam("limit", type_=Integer)) if paged else stmt
+
+
+@functools.lru_cache(maxsize=64)
+def _count_statement(expiring: tuple[bool, ...], on_day: bool):
+    """How many open jobs the collector may see."""
+    subquery = _open_jobs(expiring, on_day, Booking.booking_id).subquery()
+    return select(func.count()).select_from(subquery)
+
+
+def _bound_values(collector, skills: list, now: datetime, day: date | None, origin: Location):
+    """The values of the request for the statements above."""
+    lat1 = math.radians(origin.lat)
+    values = {
+        "collector_id": collector.collector_id,
+        "zone_codes": list(collector.zone_codes),
+        "now": now,
+        "lat1": lat1,
+        "cos_lat1": math.cos(lat1),
+        "lon0": origin.lon,
+    }
+    if day is not None:
+        values["day_start"], values["day_end"] = local_day_bounds(day)
+    for i, skill in enumerate(skills):
+        values[f"skill_{i}"] = skill.skill
+        if skill.expires_on is not None:
+            values[f"valid_until_{i}"] = local_day_bounds(skill.expires_on)[1]
+    return values
+
+
+def _collector_and_skills(session: Session, user_id: int) -> tuple[object, list]:
+    """The caller's collector row (or None) and their skills, in one statement."""
+    rows = session.execute(
+        select(
+            Collector.collector_id,
+            Collector.status,
+            Collector.zone_codes,
+            Collector.home_latitude,
+            Collector.home_longitude,
+            CollectorSkill.skill,
+            CollectorSkill.expires_on,
+        )
+        .outerjoin(CollectorSkill, CollectorSkill.collector_id == Collector.collector_id)
+        .where(Collector.user_id == user_id)
+    ).all()
+    if not rows:
+        return None, []
+    return rows[0], [row for row in rows if row.skill is not None]
 
 
 def list_feed(
@@ -143,86 +312,65 @@ def list_feed(
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[FeedEntry], int]:
-    """Open jobs for the approved collector, nearest first, then earliest: one page, and
-    how many there are in all.
+    """Open jobs for the approved collector, nearest first (in 100 m steps), then earliest,
+    then oldest booking: one page, and how many there are in all.
 
     Anyone else with the collector role (not enrolled, under review, suspended) sees an empty
     feed: only approved collectors see jobs; GET /api/collectors/me says why.
-    Every open job is filtered and ranked from a few plain columns; bookings, items and
-    quotes are loaded only for the page shown (a busy zone has thousands of open jobs).
+    The database filters, ranks, pages and counts (a busy zone has thousands of open jobs);
+    Python only builds the page, so a request costs the same few statements at any size.
     """
-    collector = session.scalar(select(Collector).where(Collector.user_id == user_id))
-    if collector is None or collector.status != "approved":
+    collector, skills = _collector_and_skills(session, user_id)
+    if collector is None or collector.status != "approved" or not collector.zone_codes:
         return [], 0
     now = utcnow()
-    stmt = select(Shift).where(Shift.collector_id == collector.collector_id, Shift.ends_at > now)
-    if day is not None:
-        start, end = local_day_bounds(day)
-        stmt = stmt.where(Shift.starts_at < end, Shift.ends_at > start)
-    shifts = list(session.scalars(stmt))
-    if not shifts or not collector.zone_codes:
-        return [], 0
-    origin = _origin(session, collector, policy)
-    skills = skill_map(session)
-    open_jobs = _open_jobs(
-        collector,
-        shifts,
-        now,
-        Booking.booking_id,
-        Slot.starts_at,
-        Address.latitude,
-        Address.longitude,
+    since = now - timedelta(minutes=policy.ping_fresh_minutes)
+    origin = latest_position(session, collector_id=collector.collector_id, since=since)
+    if origin is None:
+        origin = Location(lat=collector.home_latitude, lon=collector.home_longitude)
+    expiring = tuple(skill.expires_on is not None for skill in skills)
+    values = _bound_values(collector, skills, now, day, origin)
+    stmt = _page_statement(
+        session.get_bind().dialect.name, expiring, day is not None, limit is not None
     )
-    skilled = _skilled_materials(session, open_jobs, skills)
-    valid_on: dict[date, set[str]] = {}
-    ranked = []
-    for booking_id, starts_at, latitude, longitude in session.execute(open_jobs):
-        if booking_id in skilled:
-            local_day = to_local(starts_at).date()
-            if local_day not in valid_on:
-                valid_on[local_day] = valid_skills(collector, local_day)
-            if not {skills[code] for code in skilled[booking_id]} <= valid_on[local_day]:
-                continue
-        metres = haversine_m(origin, Location(lat=latitude, lon=longitude))
-        ranked.append((round(metres / DISTANCE_STEP_M) * DISTANCE_STEP_M, starts_at, booking_id))
-    ranked.sort()
-    page = ranked[offset : None if limit is None else offset + limit]
-    return _entries(session, page), len(ranked)
-
-
-def _entries(session: Session, page: list[tuple]) -> list[FeedEntry]:
-    """The feed entries of one page of ``(distance_m, starts_at, booking_id)``, in order."""
+    page = session.execute(stmt, {**values, "offset": offset, "limit": limit}).all()
     if not page:
-        return []
-    ids = [booking_id for _, _, booking_id in page]
-    rows = session.execute(
-        select(Booking, Slot, Address, Zone)
-        .join(Slot, Slot.slot_id == Booking.slot_id)
-        .join(Address, Address.address_id == Booking.address_id)
-        .join(Zone, Zone.zone_id == Booking.zone_id)
-        .where(Booking.booking_id.in_(ids))
-    ).all()
-    by_id = {row[0].booking_id: row for row in rows}
-    # One query for the page's quotes: estimated_value_cents then finds them in the identity
-    # map, which holds them only weakly - keep a reference, or each is read again one by one.
-    quotes = list(
-        session.scalars(select(Quote).where(Quote.quote_id.in_([b.quote_id for b, *_ in rows])))
-    )
-    entries = []
-    for distance_m, _, booking_id in page:
-        booking, slot, address, zone = by_id[booking_id]
-        entries.append(
-            FeedEntry(
-                booking_id=booking.booking_id,
-                zone_code=zone.code,
-                zone_name=zone.name,
-                cell=coarse_cell(address.latitude, address.longitude),
-                distance_m=distance_m,
-                slot=slot,
-                items=booking.items,
-                estimated_value_cents=estimated_value_cents(session, booking),
-                estimated_grams=booking_grams(booking),
-            )
+        # past the last page (or none at all): only then is the total counted on its own
+        if not offset:
+            return [], 0
+        return [], session.scalar(_count_statement(expiring, day is not None), values)
+    return _entries(session, page), page[0].total
+
+
+def _entries(session: Session, page: list) -> list[FeedEntry]:
+    """The feed entries of one page of open-job rows, in order (one more statement)."""
+    items: dict[int, list] = {row.booking_id: [] for row in page}
+    stmt = (
+        select(
+            BookingItem.booking_id,
+            BookingItem.material_code,
+            BookingItem.grade,
+            BookingItem.unit,
+            BookingItem.estimated_quantity,
+            locked_unit_price().label("unit_price_cents"),
         )
-    del quotes
-    return entries
+        .join(Booking, Booking.booking_id == BookingItem.booking_id)
+        .where(BookingItem.booking_id.in_(list(items)))
+        .order_by(BookingItem.booking_item_id)
+    )
+    for item in session.execute(stmt):
+        items[item.booking_id].append(item)
+    return [
+        FeedEntry(
+            booking_id=row.booking_id,
+            zone_code=row.code,
+            zone_name=row.name,
+            cell=coarse_cell(row.latitude, row.longitude),
+            distance_m=int(row.steps) * DISTANCE_STEP_M,
+            slot=SlotRef(row.slot_id, row.starts_at, row.ends_at),
+            items=[job_item(item) for item in items[row.booking_id]],
+            estimated_value_cents=priced_value_cents(items[row.booking_id]),
+            estimated_grams=items_grams(items[row.booking_id]),
+        )
+        for row in page
+    ]

@@ -79,14 +79,14 @@ class WeighingSchema(Schema):
 
 
 class JobSchema(Schema):
-    booking_id = fields.Integer(attribute="booking.booking_id")
-    status = fields.String(attribute="booking.status")
-    version = fields.Integer(attribute="booking.version")
-    zone = fields.String(attribute="zone.code")
+    booking_id = fields.Integer()
+    status = fields.String()
+    version = fields.Integer()
+    zone = fields.String(attribute="zone_code")
     slot = fields.Nested(SlotRefSchema)
-    items = fields.List(fields.Nested(BookingItemSchema), attribute="booking.items")
-    notes = fields.String(attribute="booking.notes", allow_none=True)
-    photo_refs = fields.List(fields.String(), attribute="booking.photo_refs")
+    items = fields.List(fields.Nested(BookingItemSchema))
+    notes = fields.String(allow_none=True)
+    photo_refs = fields.List(fields.String())
     address = fields.Nested(DoorSchema, allow_none=True, metadata={"description": "while held"})
     resident_phone = fields.String(allow_none=True, metadata={"description": "while held"})
     estimated_value_cents = fields.Integer()

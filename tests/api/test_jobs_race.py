@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.bookings.models import Booking
+from api.collectors.service import require_approved
 from api.db import session_scope
 from api.events.models import Event
 from api.jobs import service
@@ -57,7 +58,7 @@ def _race(app, booking_id: int, everyone: list[dict]) -> list[int]:
 
 def naive_claim(session, *, user_id, booking_id, policy):
     """DELIBERATELY WRONG: read the booking, think, then write - two can both see it free."""
-    collector = service.require_approved(session, user_id=user_id)
+    collector = require_approved(session, user_id=user_id)
     booking = session.get(Booking, booking_id)
     if booking.status != "scheduled" or booking.collector_id is not None:
         raise service.ConflictError("another collector took this job", code="already_claimed")
