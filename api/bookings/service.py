@@ -77,7 +77,7 @@ def create_booking(session: Session, *, resident_id: int, data: dict) -> Booking
     if quote.zone_id != address.zone_id:
         raise ValidationError.on("quote_id", "the quote was made for another zone")
     items = _items_from_quote(quote, data.get("items"))
-    slots.take_place(session, slot=slot)
+    slots.check_open(slot)
     booking = Booking(
         resident_id=resident_id,
         address_id=address.address_id,
@@ -93,6 +93,10 @@ def create_booking(session: Session, *, resident_id: int, data: dict) -> Booking
     session.flush()
     _event(session, booking, "created", resident_id, slot_id=slot.slot_id)
     _event(session, booking, "scheduled", resident_id, slot_id=slot.slot_id)
+    session.flush()
+    # Last: the slot's row stays locked from here to the commit, and a popular slot is
+    # everyone's row; when it is full, the rows above roll back with the 409.
+    slots.take_place(session, slot=slot)
     _replan(session, booking, slot)
     return booking
 

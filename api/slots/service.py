@@ -89,10 +89,15 @@ def ensure_slots(
     return added
 
 
-def take_place(session: Session, *, slot: Slot, field: str = "slot_id") -> None:
-    """Reserve one place: 422 after the cut-off, 409 when full (atomic under concurrency)."""
+def check_open(slot: Slot, field: str = "slot_id") -> None:
+    """422 when the slot is past its booking cut-off."""
     if utcnow() >= slot.cutoff_at:
         raise ValidationError.on(field, "this slot is past its booking cut-off", code="slot_closed")
+
+
+def take_place(session: Session, *, slot: Slot, field: str = "slot_id") -> None:
+    """Reserve one place: 422 after the cut-off, 409 when full (atomic under concurrency)."""
+    check_open(slot, field)
     taken = session.execute(
         update(Slot)
         .where(Slot.slot_id == slot.slot_id, Slot.booked_count < Slot.capacity)
