@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.db import get_session
-from api.jobs import execution, service, weighing
+from api.jobs import claims, execution, service, weighing
 from api.jobs.feed import list_feed
 from api.jobs.policy import policy_from_config
 from api.jobs.schemas import (
@@ -84,7 +84,7 @@ class Claim(MethodView):
     @blp.response(200, JobSchema)
     def post(self, booking_id):
         """Claim an open job (exactly one collector wins; the others get 409)"""
-        return service.claim_job(
+        return claims.claim_job(
             get_session(), user_id=current_user_id(), booking_id=booking_id, policy=_policy()
         )
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from api.bookings.models import Booking
 from api.bookings.service import cancel_booking
+from api.jobs.claims import claim_job
 from api.jobs.execution import arrive, depart
 from api.jobs.policy import policy_from_config
-from api.jobs.service import claim_job
 from api.jobs.tasks import mark_no_shows
 from api.residents.models import Address
 from api.route_plans.problem import parse_id

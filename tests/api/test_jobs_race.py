@@ -17,7 +17,7 @@ from api.bookings.models import Booking
 from api.collectors.service import require_approved
 from api.db import session_scope
 from api.events.models import Event
-from api.jobs import service
+from api.jobs import claims, service
 from tests.api.collector_helpers import book_job, enrol_approved_collector
 
 COLLECTORS = 50
@@ -93,7 +93,7 @@ def test_demonstration_a_naive_read_then_write_claim_loses_the_race(
     city, client, login, monkeypatch
 ):
     """DEMONSTRATION: with read-then-write claims some round has more than one 200."""
-    monkeypatch.setattr(service, "claim_job", naive_claim)
+    monkeypatch.setattr(claims, "claim_job", naive_claim)
     everyone = _collectors(client, login)
     resident = login(RESIDENT)
     winners = []
