@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Response, current_app, g, request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import api.extensions  # noqa: F401  (views import this first: the strict query parser is set)
@@ -67,7 +67,7 @@ def _request_fingerprint() -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _replay(record: IdempotencyRecord) -> Response:
+def _replay(record: Row) -> Response:
     response = current_app.response_class(
         json.dumps(record.response_body), status=record.response_status
     )
@@ -86,11 +86,17 @@ def _caller_id() -> int:
     return int(identity) if identity is not None else 0
 
 
-def _find_record(user_id: int, key: str) -> IdempotencyRecord | None:
-    stmt = select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
-    )
-    return get_session().scalar(stmt)
+_RECORDS = IdempotencyRecord.__table__
+
+
+def _find_record(user_id: int, key: str) -> Row | None:
+    stmt = select(
+        _RECORDS.c.request_hash,
+        _RECORDS.c.response_status,
+        _RECORDS.c.response_body,
+        _RECORDS.c.response_etag,
+    ).where(_RECORDS.c.user_id == user_id, _RECORDS.c.key == key)
+    return get_session().execute(stmt).first()
 
 
 def _check_key(key: str) -> str:
@@ -141,19 +147,19 @@ def atomic(view: Callable | None = None, *, idempotent: bool = False) -> Callabl
         except Exception:
             session.rollback()
             raise
-        if key is not None and response.status_code < 500:
-            session.add(
-                IdempotencyRecord(
-                    user_id=caller,
-                    key=key,
-                    request_hash=fingerprint,
-                    response_status=response.status_code,
-                    response_body=response.get_json(silent=True),
-                    response_etag=response.headers.get("ETag"),
-                    created_at=utcnow(),
-                )
-            )
         try:
+            if key is not None and response.status_code < 500:
+                session.execute(
+                    insert(_RECORDS).values(
+                        user_id=caller,
+                        key=key,
+                        request_hash=fingerprint,
+                        response_status=response.status_code,
+                        response_body=response.get_json(silent=True),
+                        response_etag=response.headers.get("ETag"),
+                        created_at=utcnow(),
+                    )
+                )
             session.commit()
         except IntegrityError as error:
             session.rollback()

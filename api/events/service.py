@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -29,6 +29,33 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def append_events(
+    session: Session,
+    *,
+    entity_type: str,
+    entity_id: int,
+    actor_user_id: int | None,
+    kinds: list[tuple[str, dict]],
+) -> None:
+    """Append several events of one entity in one statement, in order (``kinds`` holds each
+    event's kind and data); for hot paths that need no event objects back."""
+    now = utcnow()
+    session.execute(
+        insert(Event.__table__),
+        [
+            {
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "kind": kind,
+                "actor_user_id": actor_user_id,
+                "data": data,
+                "occurred_at": now,
+            }
+            for kind, data in kinds
+        ],
+    )
 
 
 def list_events(session: Session, *, entity_type: str, entity_id: int) -> list[Event]:

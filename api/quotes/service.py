@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -100,25 +100,38 @@ def get_quote_or_raise(session: Session, *, resident_id: int, quote_id: str) -> 
 
 def lock_quote_for_booking(
     session: Session, *, resident_id: int, quote_id: str, locked_until: datetime
-) -> Quote:
+) -> tuple[int, list[Row]]:
     """Use a quote for a booking: it must be the resident's, unexpired and unused.
 
     One conditional UPDATE takes it (a concurrent booking with the same quote waits for the
-    row and then finds it used); only when it fails is the quote read to say why.
+    row and then finds it used); only when it fails is the quote read to say why. Returns the
+    quote's zone id and its lines (material, grade, unit, quantity), read as plain rows: a
+    booking needs nothing else of the quote.
     """
-    quote = session.scalars(
-        update(Quote)
+    quotes, lines = Quote.__table__, QuoteLine.__table__
+    zone_id = session.execute(
+        update(quotes)
         .where(
-            Quote.quote_id == quote_id,
-            Quote.resident_id == resident_id,
-            Quote.locked_until.is_(None),
-            Quote.expires_at > utcnow(),
+            quotes.c.quote_id == quote_id,
+            quotes.c.resident_id == resident_id,
+            quotes.c.locked_until.is_(None),
+            quotes.c.expires_at > utcnow(),
         )
         .values(locked_until=locked_until)
-        .returning(Quote)
-    ).one_or_none()
-    if quote is not None:
-        return quote
+        .returning(quotes.c.zone_id)
+    ).scalar_one_or_none()
+    if zone_id is not None:
+        return zone_id, session.execute(
+            select(
+                lines.c.material_id,
+                lines.c.material_code,
+                lines.c.grade,
+                lines.c.unit,
+                lines.c.quantity,
+            )
+            .where(lines.c.quote_id == quote_id)
+            .order_by(lines.c.quote_line_id)
+        ).all()
     quote = session.get(Quote, quote_id)
     if quote is None or quote.resident_id != resident_id:
         raise ValidationError.on("quote_id", "no such quote")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -58,6 +58,19 @@ def get_slot_or_raise(session: Session, *, slot_id: int, field: str = "slot_id")
     return slot
 
 
+def read_slot_or_raise(session: Session, *, slot_id: int, field: str = "slot_id") -> Row:
+    """A slot's times and zone as a plain row (no ORM object), or 422 naming ``field``."""
+    slots = Slot.__table__
+    row = session.execute(
+        select(
+            slots.c.slot_id, slots.c.zone_id, slots.c.starts_at, slots.c.ends_at, slots.c.cutoff_at
+        ).where(slots.c.slot_id == slot_id)
+    ).first()
+    if row is None:
+        raise ValidationError.on(field, "no such slot")
+    return row
+
+
 def ensure_slots(
     session: Session,
     *,
@@ -89,26 +102,30 @@ def ensure_slots(
     return added
 
 
-def check_open(slot: Slot, field: str = "slot_id") -> None:
+def check_open(slot: Slot | Row, field: str = "slot_id") -> None:
     """422 when the slot is past its booking cut-off."""
     if utcnow() >= slot.cutoff_at:
         raise ValidationError.on(field, "this slot is past its booking cut-off", code="slot_closed")
 
 
-def take_place(session: Session, *, slot: Slot, field: str = "slot_id") -> None:
-    """Reserve one place: 422 after the cut-off, 409 when full (atomic under concurrency)."""
+def take_place(session: Session, *, slot: Slot | Row, field: str = "slot_id") -> None:
+    """Reserve one place: 422 after the cut-off, 409 when full (atomic under concurrency).
+
+    ``slot`` is a mapped slot (its counters are refreshed) or a row from
+    ``read_slot_or_raise``."""
     check_open(slot, field)
+    slots = Slot.__table__
     taken = session.execute(
-        update(Slot)
-        .where(Slot.slot_id == slot.slot_id, Slot.booked_count < Slot.capacity)
-        .values(booked_count=Slot.booked_count + 1)
-        .returning(Slot.booked_count, Slot.updated_at)
-        .execution_options(synchronize_session=False)
+        update(slots)
+        .where(slots.c.slot_id == slot.slot_id, slots.c.booked_count < slots.c.capacity)
+        .values(booked_count=slots.c.booked_count + 1)
+        .returning(slots.c.booked_count, slots.c.updated_at)
     ).first()
     if taken is None:
         raise ConflictError(code="slot_full")
-    set_committed_value(slot, "booked_count", taken.booked_count)
-    set_committed_value(slot, "updated_at", taken.updated_at)
+    if isinstance(slot, Slot):
+        set_committed_value(slot, "booked_count", taken.booked_count)
+        set_committed_value(slot, "updated_at", taken.updated_at)
 
 
 def give_back_place(session: Session, *, slot_id: int) -> None:
