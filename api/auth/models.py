@@ -25,6 +25,8 @@ class User(TimestampMixin, Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh-CN")
     organisation_id: Mapped[int | None] = mapped_column(BigId)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the profile's ETag: a resident editing on two phones cannot overwrite a newer edit
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class LoginCode(Base):

@@ -10,6 +10,7 @@ class ProfileSchema(Schema):
     phone = fields.String()
     display_name = fields.String(allow_none=True)
     locale = fields.String()
+    version = fields.Integer()
 
 
 class ProfileUpdateSchema(Schema):

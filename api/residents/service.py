@@ -18,11 +18,18 @@ def _with_zone_code(session: Session, address: Address) -> Address:
     return address
 
 
-def update_profile(session: Session, *, user_id: int, changes: dict) -> User:
-    """Change the resident's display name or language."""
-    user = session.get(User, user_id)
+def update_profile(
+    session: Session, *, user_id: int, changes: dict, expected_version: int | None = None
+) -> User:
+    """Change the resident's display name or language; ``expected_version`` (from
+    ``If-Match``) guards against overwriting a newer edit (412)."""
+    user = session.get(User, user_id, with_for_update=True)
+    check_version(user.version, expected_version)
     for name, value in changes.items():
         setattr(user, name, value)
+    if changes:
+        user.version += 1
+    session.flush()
     return user
 
 

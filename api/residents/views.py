@@ -15,7 +15,14 @@ from api.residents.schemas import (
     ProfileSchema,
     ProfileUpdateSchema,
 )
-from api.web import atomic, auth_required, current_user_id, etag_headers, if_match_version
+from api.web import (
+    atomic,
+    auth_required,
+    current_user_id,
+    etag_headers,
+    if_match_version,
+    with_etag,
+)
 
 blp = Blueprint("residents", __name__, url_prefix="/api/residents/me", description="Residents")
 
@@ -25,16 +32,22 @@ class Profile(MethodView):
     @auth_required("resident")
     @blp.response(200, ProfileSchema)
     def get(self):
-        """My profile"""
-        return get_user_or_raise(get_session(), user_id=current_user_id())
+        """My profile (its ETag goes back in If-Match when you change it)"""
+        return with_etag(get_user_or_raise(get_session(), user_id=current_user_id()))
 
     @atomic
     @auth_required("resident")
     @blp.arguments(ProfileUpdateSchema)
     @blp.response(200, ProfileSchema)
     def patch(self, changes):
-        """Change my name or language"""
-        return service.update_profile(get_session(), user_id=current_user_id(), changes=changes)
+        """Change my name or language (send If-Match with the ETag you read)"""
+        user = service.update_profile(
+            get_session(),
+            user_id=current_user_id(),
+            changes=changes,
+            expected_version=if_match_version(),
+        )
+        return with_etag(user)
 
 
 @blp.route("/addresses")

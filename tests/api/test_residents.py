@@ -58,3 +58,30 @@ def test_delete_hides_the_address(city, client, login):
     path = f"/api/residents/me/addresses/{address['address_id']}"
     assert client.delete(path, headers=headers).status_code == 204
     assert client.get("/api/residents/me/addresses", headers=headers).get_json() == []
+
+
+def test_profile_edits_from_two_phones_do_not_overwrite_each_other(city, client, login):
+    """The profile carries an ETag: an edit holding an old one is a 412 and changes nothing;
+    an edit without If-Match still goes through (last write wins, as before)."""
+    headers = login(ALICE)
+    read = client.get("/api/residents/me", headers=headers)
+    etag = read.headers["ETag"]
+    assert read.get_json()["version"] == 1 and etag == '"1"'
+    first = client.patch(
+        "/api/residents/me", json={"display_name": "Ali"}, headers={**headers, "If-Match": etag}
+    )
+    assert first.status_code == 200
+    assert first.headers["ETag"] == '"2"' and first.get_json()["display_name"] == "Ali"
+    stale = client.patch(
+        "/api/residents/me", json={"display_name": "Alice W"}, headers={**headers, "If-Match": etag}
+    )
+    assert stale.status_code == 412
+    assert stale.get_json()["code"] == "precondition_failed"
+    assert client.get("/api/residents/me", headers=headers).get_json()["display_name"] == "Ali"
+    bad = client.patch(
+        "/api/residents/me", json={"locale": "en"}, headers={**headers, "If-Match": "latest"}
+    )
+    assert bad.status_code == 412
+    blind = client.patch("/api/residents/me", json={"locale": "en"}, headers=headers)
+    assert blind.status_code == 200 and blind.headers["ETag"] == '"3"'
+    assert blind.get_json()["locale"] == "en"
