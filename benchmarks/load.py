@@ -289,10 +289,17 @@ def settle(url: str) -> None:
     engine.dispose()
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """Serve the app with gunicorn on 127.0.0.1 and wait for /api/health."""
+def start_gunicorn(
+    url: str, port: int, workers: int, threads: int, gc_probe: dict | None = None
+) -> subprocess.Popen:
+    """Serve the app with gunicorn on 127.0.0.1 and wait for /api/health; with ``gc_probe``
+    (``dir``, ``freeze``) through ``benchmarks/gc_probe.py``, which times the collector."""
     env = dict(os.environ, DATABASE_URL=url, RATELIMIT_ENABLED="false")
     env.pop("REDIS_URL", None)
+    app = "api.wsgi:app"
+    if gc_probe is not None:
+        app = "benchmarks.gc_probe:app"  # a namespace package from the repository's root
+        env.update(GC_PROBE_DIR=gc_probe["dir"], GC_PROBE_FREEZE="1" if gc_probe["freeze"] else "0")
     cmd = [
         str(ROOT / ".venv/bin/gunicorn"),
         "-b",
@@ -305,7 +312,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
         str(threads),
         "--log-level",
         "warning",
-        "api:create_app()",
+        app,
     ]
     # The app's JSON request logs are written as in production, to a file instead of
     # this script's output.
@@ -494,6 +501,12 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
     return summary
 
 
+def gc_pauses(probe: dict) -> dict:
+    """The collector's pauses by worker and generation during the mixed scenario."""
+    workers = [json.loads(p.read_text()) for p in sorted(Path(probe["dir"]).glob("*.json"))]
+    return {"gc_freeze": probe["freeze"], "by_worker": workers}
+
+
 def summarise(latencies: list[float], statuses: dict[int, int], wall: float) -> dict:
     ordered = sorted(latencies)
 
@@ -630,13 +643,26 @@ def main() -> None:
     parser.add_argument(
         "--mixed-only", action="store_true", help="only the mixed scenario (to compare settings)"
     )
+    parser.add_argument(
+        "--gc-probe",
+        action="store_true",
+        help="time the garbage collector's pauses in each worker during the mixed scenario",
+    )
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="with --gc-probe: serve without api.wsgi's gc.freeze (to compare)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.rate, args.duration = 20.0, 3.0
     residents = 40 if args.smoke else 200
     url = recreate_database(args.database)
     data = prepare(url, residents, quotes_each=3 if args.smoke else 25)
-    server = start_gunicorn(url, args.port, args.workers, args.threads)
+    probe = None
+    if args.gc_probe:
+        probe = {"dir": tempfile.mkdtemp(prefix="gc-probe-"), "freeze": not args.no_gc_freeze}
+    server = start_gunicorn(url, args.port, args.workers, args.threads, probe)
     try:
         slot_id = tomorrow_slot(args.port, data["people"][0]["token"])
         requests = mixed_requests(data, slot_id)
@@ -645,14 +671,21 @@ def main() -> None:
         settle(url)
         load_at_start = round(os.getloadavg()[0], 2)
         ticks = machine_ticks()
+        measuring = Path(probe["dir"]) / "measuring" if probe else None
+        if measuring:
+            measuring.touch()
         before, started = cpu_snapshot(server.pid), time.perf_counter()
         mixed = run_open_loop(args.port, requests, args.rate, args.duration)
+        if measuring:
+            measuring.unlink()
         ticks = [b - a for a, b in zip(ticks, machine_ticks(), strict=True)]
         mixed["steal_pct"] = round(100 * ticks[1] / max(1, ticks[0]), 1)
         wall = time.perf_counter() - started
         mixed.update(cpu_used(before, cpu_snapshot(server.pid), wall, mixed["requests"]))
         mixed["load_avg_1m_at_start"] = load_at_start
         print(json.dumps({"scenario": "mixed", "target_rps": args.rate, **mixed}))
+        if probe:
+            print(json.dumps({"scenario": "gc_pauses", **gc_pauses(probe)}))
         if args.mixed_only:
             return
         statements = count_statements(url, data, slot_id)
