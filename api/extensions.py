@@ -5,7 +5,6 @@ from __future__ import annotations
 import flask_smorest.pagination
 from celery import Celery, Task
 from flask import Flask, current_app, request
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
@@ -16,6 +15,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
 from api import errors
+from api.auth.verified import RememberingJWTManager
 
 
 class ErrorSchema(Schema):
@@ -114,7 +114,7 @@ class StrictQueryParser(FlaskParser):
 flask_smorest.Blueprint.ARGUMENTS_PARSER = StrictQueryParser()
 
 api = RecycleApi()
-jwt = JWTManager()
+jwt = RememberingJWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits_per_method=False)
 
 
