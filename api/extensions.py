@@ -98,6 +98,10 @@ class StrictQueryParser(FlaskParser):
     }
     PAGINATION_KEYS = ("page", "page_size")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type[Schema], Schema] = {}
+
     def load_querystring(self, req, schema):
         """The query string, less the pagination parameters on paginated views."""
         args = req.args
@@ -108,6 +112,17 @@ class StrictQueryParser(FlaskParser):
                 if key not in self.PAGINATION_KEYS or key in schema.fields
             )
         return self._makeproxy(args, schema)
+
+    def _get_schema(self, argmap, req):
+        """flask-smorest hands over schema classes; webargs would build one per request (the
+        fields are deep-copied each time). A schema holds no per-request state, so one
+        instance per class serves every request."""
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas.setdefault(argmap, argmap())
+            return schema
+        return super()._get_schema(argmap, req)
 
 
 # Every blueprint's ``arguments`` decorator reads this class attribute when it is applied.
