@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -153,6 +153,41 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+_LAST_STEPS = "last_steps"
+
+
+def hold_last_steps(session: Session) -> None:
+    """From now on, ``last_step`` keeps its steps for ``run_last_steps`` (``api.web.atomic``)."""
+    session.info[_LAST_STEPS] = []
+
+
+def last_step(session: Session, step: Callable[[], object]) -> None:
+    """Run ``step`` now or, inside a request that holds them, as the transaction's last
+    statements: after the response is built and stored, right before the commit.
+
+    For updates of rows that many requests want at once (a popular slot): their lock is then
+    held from that statement to the commit, not while Python builds and stores the answer
+    (with eight threads sharing a GIL, that wait grew into convoys on the row). A step may
+    raise a domain error; the whole request then rolls back with it.
+    """
+    steps = session.info.get(_LAST_STEPS)
+    if steps is None:
+        step()
+    else:
+        steps.append(step)
+
+
+def run_last_steps(session: Session) -> None:
+    """Run the held steps in order (and stop holding)."""
+    for step in session.info.pop(_LAST_STEPS, None) or ():
+        step()
+
+
+def drop_last_steps(session: Session) -> None:
+    """Forget the held steps (the request failed before its commit)."""
+    session.info.pop(_LAST_STEPS, None)
 
 
 @contextmanager

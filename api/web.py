@@ -13,7 +13,7 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import api.extensions  # noqa: F401  (views import this first: the strict query parser is set)
-from api.db import get_session, utcnow
+from api.db import drop_last_steps, get_session, hold_last_steps, run_last_steps, utcnow
 from api.errors import (
     ConflictError,
     DomainError,
@@ -136,15 +136,18 @@ def atomic(view: Callable | None = None, *, idempotent: bool = False) -> Callabl
                         code="idempotency_mismatch",
                     )
                 return _replay(existing)
+        hold_last_steps(session)
         try:
             response = current_app.make_response(view(*args, **kwargs))
         except DomainError as error:
+            drop_last_steps(session)
             if getattr(error, "keep_changes", False):
                 session.commit()
             else:
                 session.rollback()
             raise
         except Exception:
+            drop_last_steps(session)
             session.rollback()
             raise
         try:
@@ -160,7 +163,11 @@ def atomic(view: Callable | None = None, *, idempotent: bool = False) -> Callabl
                         created_at=utcnow(),
                     )
                 )
+            run_last_steps(session)  # e.g. a slot's place: locked from here to the commit
             session.commit()
+        except DomainError:  # a last step's refusal, e.g. the slot filled up meanwhile
+            session.rollback()
+            raise
         except IntegrityError as error:
             session.rollback()
             if key is not None and "idempotency" in str(error.orig).lower():
@@ -171,6 +178,8 @@ def atomic(view: Callable | None = None, *, idempotent: bool = False) -> Callabl
             # serialization failures are a conflict the client may retry.
             session.rollback()
             raise ConflictError("concurrent update; retry") from error
+        finally:
+            drop_last_steps(session)
         return response
 
     return wrapper

@@ -9,7 +9,7 @@ from sqlalchemy import Row, func, insert, select
 from sqlalchemy.orm import Session
 
 from api.bookings.models import Booking, BookingItem
-from api.db import utcnow
+from api.db import last_step, utcnow
 from api.errors import ConflictError, NotFoundError, ValidationError
 from api.events.models import Event
 from api.events.service import append_events, list_events, record_event
@@ -117,10 +117,12 @@ def create_booking(session: Session, *, resident_id: int, data: dict) -> SimpleN
         actor_user_id=resident_id,
         kinds=[("created", {"slot_id": slot.slot_id}), ("scheduled", {"slot_id": slot.slot_id})],
     )
-    # Last: the slot's row stays locked from here to the commit, and a popular slot is
-    # everyone's row; when it is full, the rows above roll back with the 409.
-    slots.take_place(session, slot=slot)
-    request_replan(session, zone_id=zone_id, service_date=to_local(slot.starts_at).date())
+    # Last of all, once the answer is built and stored: the zone-day's plan and the slot's
+    # row (a popular slot is everyone's row) stay locked only from here to the commit; when
+    # the slot is full, everything above rolls back with the 409.
+    service_date = to_local(slot.starts_at).date()
+    last_step(session, lambda: request_replan(session, zone_id=zone_id, service_date=service_date))
+    last_step(session, lambda: slots.take_place(session, slot=slot))
     return SimpleNamespace(**row._mapping, items=items)
 
 

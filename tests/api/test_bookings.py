@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from api.bookings.models import Booking
 from api.db import session_scope, utcnow
@@ -103,6 +103,66 @@ def test_full_slot_is_409_and_writes_nothing(city, client, login):
     assert response.get_json()["code"] == "slot_full"
     again = client.get(f"/api/quotes/{quote['quote_id']}", headers=headers).get_json()
     assert again["locked_until"] is None
+
+
+def test_the_slot_place_is_the_last_statement_before_the_commit(city, client, login):
+    """A popular slot's row is locked from its update to the commit only: the booking, its
+    events and the stored idempotent answer are all written before the place is taken."""
+    headers = login(ALICE)
+    address = add_address(client, headers)
+    quote = get_quote(client, headers, address["address_id"])
+    slot = tomorrow_slot(client, headers)
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split())[:40].upper())
+
+    engine = city.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.post(
+            "/api/bookings",
+            json={
+                "address_id": address["address_id"],
+                "slot_id": slot["slot_id"],
+                "quote_id": quote["quote_id"],
+            },
+            headers={**headers, "Idempotency-Key": "slot-last-1"},
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 201
+    assert seen[-1].startswith("UPDATE SLOTS SET BOOKED_COUNT")
+    assert any(s.startswith("INSERT INTO IDEMPOTENCY_RECORDS") for s in seen[:-1])
+    assert any(s.startswith("INSERT INTO BOOKINGS") for s in seen[:-1])
+
+
+def test_a_full_slot_found_at_the_end_stores_no_answer_for_the_key(city, client, login):
+    """The place is taken after the answer is stored; when the slot is full by then, the
+    booking and the stored answer roll back together: the same key books once there is room."""
+    headers = login(ALICE)
+    slot = tomorrow_slot(client, headers)
+    with session_scope(city) as session:
+        session.execute(update(Slot).where(Slot.slot_id == slot["slot_id"]).values(capacity=1))
+    book(client, headers, slot_id=slot["slot_id"])
+    address = add_address(client, headers, text="Second home")
+    quote = get_quote(client, headers, address["address_id"])
+    body = {
+        "address_id": address["address_id"],
+        "slot_id": slot["slot_id"],
+        "quote_id": quote["quote_id"],
+    }
+    keyed = {**headers, "Idempotency-Key": "full-then-free"}
+    full = client.post("/api/bookings", json=body, headers=keyed)
+    assert full.status_code == 409 and full.get_json()["code"] == "slot_full"
+    with session_scope(city) as session:
+        assert session.scalar(select(func.count()).select_from(Booking)) == 1
+        session.execute(update(Slot).where(Slot.slot_id == slot["slot_id"]).values(capacity=2))
+    retried = client.post("/api/bookings", json=body, headers=keyed)
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    replayed = client.post("/api/bookings", json=body, headers=keyed)
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.get_json()["booking_id"] == retried.get_json()["booking_id"]
 
 
 def test_a_quote_books_once_unexpired_and_only_for_its_resident(city, client, login):
