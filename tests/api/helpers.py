@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+
+from sqlalchemy import event
 
 from api.timeutil import local_today
 
@@ -56,3 +60,19 @@ def book(client, headers, *, key: str | None = None, slot_id: int | None = None)
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+@contextmanager
+def statements(app) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs, in order."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

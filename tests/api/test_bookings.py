@@ -6,13 +6,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from api.bookings.models import Booking
 from api.db import session_scope, utcnow
 from api.slots.models import Slot
 from api.timeutil import local_today
-from tests.api.helpers import add_address, book, get_quote, tomorrow_slot
+from tests.api.helpers import add_address, book, get_quote, statements, tomorrow_slot
 
 ALICE = "+8613811110001"
 BOB = "+8613811110002"
@@ -84,9 +84,8 @@ def test_idempotent_create_replays_and_rejects_a_changed_body(city, client, logi
         assert session.scalar(select(func.count()).select_from(Booking)) == 1
 
 
-def test_full_slot_is_409_and_writes_nothing(city, client, login):
-    """Booking the last place twice: the second gets 409 and its quote stays unused."""
-    headers = login(ALICE)
+def _full_slot_and_a_second_booking(city, client, headers) -> tuple[dict, dict]:
+    """Tomorrow's slot with one place, taken; and the body of a second booking for it."""
     slot = tomorrow_slot(client, headers)
     with session_scope(city) as session:
         session.execute(update(Slot).where(Slot.slot_id == slot["slot_id"]).values(capacity=1))
@@ -98,10 +97,17 @@ def test_full_slot_is_409_and_writes_nothing(city, client, login):
         "slot_id": slot["slot_id"],
         "quote_id": quote["quote_id"],
     }
+    return slot, body
+
+
+def test_full_slot_is_409_and_writes_nothing(city, client, login):
+    """Booking the last place twice: the second gets 409 and its quote stays unused."""
+    headers = login(ALICE)
+    _, body = _full_slot_and_a_second_booking(city, client, headers)
     response = client.post("/api/bookings", json=body, headers=headers)
     assert response.status_code == 409
     assert response.get_json()["code"] == "slot_full"
-    again = client.get(f"/api/quotes/{quote['quote_id']}", headers=headers).get_json()
+    again = client.get(f"/api/quotes/{body['quote_id']}", headers=headers).get_json()
     assert again["locked_until"] is None
 
 
@@ -112,14 +118,7 @@ def test_the_slot_place_is_the_last_statement_before_the_commit(city, client, lo
     address = add_address(client, headers)
     quote = get_quote(client, headers, address["address_id"])
     slot = tomorrow_slot(client, headers)
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split())[:40].upper())
-
-    engine = city.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(city) as sent:
         response = client.post(
             "/api/bookings",
             json={
@@ -129,8 +128,7 @@ def test_the_slot_place_is_the_last_statement_before_the_commit(city, client, lo
             },
             headers={**headers, "Idempotency-Key": "slot-last-1"},
         )
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    seen = [" ".join(statement.split())[:40].upper() for statement in sent]
     assert response.status_code == 201
     assert seen[-1].startswith("UPDATE SLOTS SET BOOKED_COUNT")
     assert any(s.startswith("INSERT INTO IDEMPOTENCY_RECORDS") for s in seen[:-1])
@@ -141,17 +139,7 @@ def test_a_full_slot_found_at_the_end_stores_no_answer_for_the_key(city, client,
     """The place is taken after the answer is stored; when the slot is full by then, the
     booking and the stored answer roll back together: the same key books once there is room."""
     headers = login(ALICE)
-    slot = tomorrow_slot(client, headers)
-    with session_scope(city) as session:
-        session.execute(update(Slot).where(Slot.slot_id == slot["slot_id"]).values(capacity=1))
-    book(client, headers, slot_id=slot["slot_id"])
-    address = add_address(client, headers, text="Second home")
-    quote = get_quote(client, headers, address["address_id"])
-    body = {
-        "address_id": address["address_id"],
-        "slot_id": slot["slot_id"],
-        "quote_id": quote["quote_id"],
-    }
+    slot, body = _full_slot_and_a_second_booking(city, client, headers)
     keyed = {**headers, "Idempotency-Key": "full-then-free"}
     full = client.post("/api/bookings", json=body, headers=keyed)
     assert full.status_code == 409 and full.get_json()["code"] == "slot_full"

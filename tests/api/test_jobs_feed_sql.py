@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from api.bookings.models import Booking, BookingItem
 from api.db import session_scope
@@ -19,7 +18,7 @@ from api.timeutil import local_today
 from dispatch.matrix import haversine_m
 from dispatch.model import Location
 from tests.api.collector_helpers import application_body, book_job, enrol_approved_collector
-from tests.api.helpers import HOME, add_address, get_quote, tomorrow_slot
+from tests.api.helpers import HOME, add_address, get_quote, statements, tomorrow_slot
 
 ALICE = "+8613811170001"
 WANG = "+8613711170001"
@@ -133,21 +132,6 @@ def _columns(row, *leave_out: str) -> dict:
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in leave_out}
 
 
-@contextmanager
-def _statements(app):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_feed_statements_do_not_grow_with_open_jobs(city, client, login):
     """With 5 or 50 open jobs (one or more pages) a feed request runs the same statements."""
     resident = login(ALICE)
@@ -157,7 +141,7 @@ def test_feed_statements_do_not_grow_with_open_jobs(city, client, login):
     for open_jobs in (5, 50):
         _copy_bookings(city, first, open_jobs - booked)
         booked = open_jobs
-        with _statements(city) as seen:
+        with statements(city) as seen:
             response = client.get("/api/jobs/feed?page_size=20", headers=headers)
         assert json.loads(response.headers["X-Pagination"])["total"] == open_jobs
         assert len(response.get_json()) == min(open_jobs, 20)
