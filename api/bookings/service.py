@@ -15,7 +15,7 @@ from api.events.models import Event
 from api.events.service import append_events, list_events, record_event
 from api.quotes.models import Quote
 from api.quotes.service import lock_quote_for_booking
-from api.residents.models import Address
+from api.residents.service import address_zone_or_raise
 from api.route_plans.service import request_replan
 from api.slots import service as slots
 from api.slots.models import Slot
@@ -71,16 +71,7 @@ def create_booking(session: Session, *, resident_id: int, data: dict) -> SimpleN
     work; each ORM flush or load costs about as much Python as the statement itself). Returns
     the new row's columns with its ``items``, which is all a response shows.
     """
-    addresses = Address.__table__
-    zone_id = session.execute(
-        select(addresses.c.zone_id).where(
-            addresses.c.address_id == data["address_id"],
-            addresses.c.resident_id == resident_id,
-            addresses.c.deleted_at.is_(None),
-        )
-    ).scalar_one_or_none()
-    if zone_id is None:
-        raise NotFoundError()  # another resident's address, or a deleted one
+    zone_id = address_zone_or_raise(session, resident_id=resident_id, address_id=data["address_id"])
     slot = slots.read_slot_or_raise(session, slot_id=data["slot_id"])
     if slot.zone_id != zone_id:
         raise ValidationError.on("slot_id", "this slot is for another zone than the address")

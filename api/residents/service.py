@@ -54,6 +54,22 @@ def get_address_or_raise(
     return _with_zone_code(session, address) if with_zone_code else address
 
 
+def address_zone_or_raise(session: Session, *, resident_id: int, address_id: int) -> int:
+    """The zone id of the resident's own live address (as ``get_address_or_raise``: anyone
+    else's is a 404), read as one value without loading the address (booking creation)."""
+    addresses = Address.__table__
+    zone_id = session.execute(
+        select(addresses.c.zone_id).where(
+            addresses.c.address_id == address_id,
+            addresses.c.resident_id == resident_id,
+            addresses.c.deleted_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if zone_id is None:
+        raise NotFoundError()
+    return zone_id
+
+
 def _clear_default(session: Session, resident_id: int) -> None:
     session.execute(
         update(Address)
