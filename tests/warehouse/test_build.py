@@ -367,17 +367,25 @@ def test_refit_reads_point_in_time_features_for_outcomes(built, warehouse, tmp_p
     from warehouse.credit.refit import load_training_set
 
     key, first = warehouse.execute(
-        "select collector_key, min(as_of_date) from marts.collector_credit_features group by 1"
+        "select collector_key, min(as_of_date) from marts.collector_credit_features"
+        " group by 1 order by 1 limit 1"
+    ).fetchone()
+    loan_day = date.today()
+    expected = warehouse.execute(
+        "select tenure_days, completed_jobs_90d from marts.collector_credit_features"
+        " where collector_key = ? and as_of_date <= ? order by as_of_date desc limit 1",
+        [key, loan_day],
     ).fetchone()
     outcomes = tmp_path / "outcomes.csv"
     outcomes.write_text(
         "collector_key,as_of_date,defaulted\n"
         f"{key},{first - timedelta(days=1)},1\n"  # before any snapshot: dropped
-        f"{key},{date.today()},0\n"
+        f"{key},{loan_day},0\n"
     )
     raw, good = load_training_set(built[2], outcomes, ["tenure_days", "completed_jobs_90d"])
     assert good.tolist() == [1.0]
-    assert raw.shape == (1, 2) and raw[0][0] >= 100
+    assert raw.shape == (1, 2)
+    assert raw[0].tolist() == [float(v) for v in expected]
 
 
 def test_dbt_docs_generate_works(built):
