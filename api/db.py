@@ -1,4 +1,14 @@
-"""Engine, sessions and the declarative base shared by every domain's models."""
+"""Engine, sessions and the declarative base shared by every domain's models.
+
+Hot statements. The busiest requests (a booking, its idempotency record, its events) run
+statements built once at import with ``bindparam`` placeholders and executed with a dict of
+values. Building a ``select``/``update`` and deriving its cache key costs about as much
+Python as executing it (measured on PostgreSQL: 206 µs of CPU for a one-row select built
+each time, 115 µs built once, 103 µs as a raw driver call); the compiled SQL is cached
+either way. In an ``update`` a placeholder must not take a column's name (SQLAlchemy keeps
+those for the SET clause). Elsewhere statements are built where they are used, which
+reads better.
+"""
 
 from __future__ import annotations
 

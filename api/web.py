@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Response, current_app, g, request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import api.extensions  # noqa: F401  (views import this first: the strict query parser is set)
@@ -87,16 +87,18 @@ def _caller_id() -> int:
 
 
 _RECORDS = IdempotencyRecord.__table__
+# built once (see ``api.db``'s note on hot statements)
+_FIND_RECORD = select(
+    _RECORDS.c.request_hash,
+    _RECORDS.c.response_status,
+    _RECORDS.c.response_body,
+    _RECORDS.c.response_etag,
+).where(_RECORDS.c.user_id == bindparam("user_id"), _RECORDS.c.key == bindparam("key"))
+_STORE_RECORD = insert(_RECORDS)
 
 
 def _find_record(user_id: int, key: str) -> Row | None:
-    stmt = select(
-        _RECORDS.c.request_hash,
-        _RECORDS.c.response_status,
-        _RECORDS.c.response_body,
-        _RECORDS.c.response_etag,
-    ).where(_RECORDS.c.user_id == user_id, _RECORDS.c.key == key)
-    return get_session().execute(stmt).first()
+    return get_session().execute(_FIND_RECORD, {"user_id": user_id, "key": key}).first()
 
 
 def _check_key(key: str) -> str:
@@ -153,15 +155,16 @@ def atomic(view: Callable | None = None, *, idempotent: bool = False) -> Callabl
         try:
             if key is not None and response.status_code < 500:
                 session.execute(
-                    insert(_RECORDS).values(
-                        user_id=caller,
-                        key=key,
-                        request_hash=fingerprint,
-                        response_status=response.status_code,
-                        response_body=response.get_json(silent=True),
-                        response_etag=response.headers.get("ETag"),
-                        created_at=utcnow(),
-                    )
+                    _STORE_RECORD,
+                    {
+                        "user_id": caller,
+                        "key": key,
+                        "request_hash": fingerprint,
+                        "response_status": response.status_code,
+                        "response_body": response.get_json(silent=True),
+                        "response_etag": response.headers.get("ETag"),
+                        "created_at": utcnow(),
+                    },
                 )
             run_last_steps(session)  # e.g. a slot's place: locked from here to the commit
             session.commit()

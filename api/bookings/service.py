@@ -24,6 +24,11 @@ from api.timeutil import local_day_bounds, to_local
 CANCELLABLE = ("scheduled", "assigned")
 RESCHEDULABLE = ("scheduled", "assigned")
 
+_BOOKINGS = Booking.__table__
+# built once (see ``api.db``'s note on hot statements)
+_INSERT_BOOKING = insert(_BOOKINGS).returning(*_BOOKINGS.c)
+_INSERT_ITEMS = insert(BookingItem.__table__)
+
 
 def _event(session: Session, booking: Booking, kind: str, actor: int | None, **data) -> Event:
     return record_event(
@@ -82,25 +87,21 @@ def create_booking(session: Session, *, resident_id: int, data: dict) -> SimpleN
         raise ValidationError.on("quote_id", "the quote was made for another zone")
     items = _items_from_quote(quote_lines, data.get("items"))
     slots.check_open(slot)
-    bookings = Booking.__table__
     row = session.execute(
-        insert(bookings)
-        .values(
-            resident_id=resident_id,
-            address_id=data["address_id"],
-            zone_id=zone_id,
-            slot_id=slot.slot_id,
-            quote_id=data["quote_id"],
-            status="scheduled",
-            notes=data.get("notes"),
-            photo_refs=data.get("photo_refs", []),
-        )
-        .returning(*bookings.c)
+        _INSERT_BOOKING,
+        {
+            "resident_id": resident_id,
+            "address_id": data["address_id"],
+            "zone_id": zone_id,
+            "slot_id": slot.slot_id,
+            "quote_id": data["quote_id"],
+            "status": "scheduled",
+            "notes": data.get("notes"),
+            "photo_refs": data.get("photo_refs", []),
+        },
     ).one()
     booking_id = row.booking_id
-    session.execute(
-        insert(BookingItem.__table__), [{"booking_id": booking_id, **item} for item in items]
-    )
+    session.execute(_INSERT_ITEMS, [{"booking_id": booking_id, **item} for item in items])
     append_events(
         session,
         entity_type="booking",

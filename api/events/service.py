@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from api.db import utcnow
 from api.events.models import Event
 
+_INSERT_EVENTS = insert(Event.__table__)  # built once (see ``api.db``'s note on hot statements)
+
 
 def record_event(
     session: Session,
@@ -43,7 +45,7 @@ def append_events(
     event's kind and data); for hot paths that need no event objects back."""
     now = utcnow()
     session.execute(
-        insert(Event.__table__),
+        _INSERT_EVENTS,
         [
             {
                 "entity_type": entity_type,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -98,6 +98,32 @@ def get_quote_or_raise(session: Session, *, resident_id: int, quote_id: str) -> 
     return quote
 
 
+_QUOTES, _LINES = Quote.__table__, QuoteLine.__table__
+# built once (see ``api.db``'s note on hot statements)
+_TAKE_QUOTE = (
+    update(_QUOTES)
+    .where(
+        _QUOTES.c.quote_id == bindparam("quote"),
+        _QUOTES.c.resident_id == bindparam("resident"),
+        _QUOTES.c.locked_until.is_(None),
+        _QUOTES.c.expires_at > bindparam("now"),
+    )
+    .values(locked_until=bindparam("until"))
+    .returning(_QUOTES.c.zone_id)
+)
+_QUOTE_LINES = (
+    select(
+        _LINES.c.material_id,
+        _LINES.c.material_code,
+        _LINES.c.grade,
+        _LINES.c.unit,
+        _LINES.c.quantity,
+    )
+    .where(_LINES.c.quote_id == bindparam("quote_id"))
+    .order_by(_LINES.c.quote_line_id)
+)
+
+
 def lock_quote_for_booking(
     session: Session, *, resident_id: int, quote_id: str, locked_until: datetime
 ) -> tuple[int, list[Row]]:
@@ -108,30 +134,17 @@ def lock_quote_for_booking(
     quote's zone id and its lines (material, grade, unit, quantity), read as plain rows: a
     booking needs nothing else of the quote.
     """
-    quotes, lines = Quote.__table__, QuoteLine.__table__
     zone_id = session.execute(
-        update(quotes)
-        .where(
-            quotes.c.quote_id == quote_id,
-            quotes.c.resident_id == resident_id,
-            quotes.c.locked_until.is_(None),
-            quotes.c.expires_at > utcnow(),
-        )
-        .values(locked_until=locked_until)
-        .returning(quotes.c.zone_id)
+        _TAKE_QUOTE,
+        {
+            "quote": quote_id,
+            "resident": resident_id,
+            "now": utcnow(),
+            "until": locked_until,
+        },
     ).scalar_one_or_none()
     if zone_id is not None:
-        return zone_id, session.execute(
-            select(
-                lines.c.material_id,
-                lines.c.material_code,
-                lines.c.grade,
-                lines.c.unit,
-                lines.c.quantity,
-            )
-            .where(lines.c.quote_id == quote_id)
-            .order_by(lines.c.quote_line_id)
-        ).all()
+        return zone_id, session.execute(_QUOTE_LINES, {"quote_id": quote_id}).all()
     quote = session.get(Quote, quote_id)
     if quote is None or quote.resident_id != resident_id:
         raise ValidationError.on("quote_id", "no such quote")

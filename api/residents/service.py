@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.models import User
@@ -54,16 +54,20 @@ def get_address_or_raise(
     return _with_zone_code(session, address) if with_zone_code else address
 
 
+_ADDRESSES = Address.__table__
+# built once (see ``api.db``'s note on hot statements)
+_ZONE_OF_LIVE_ADDRESS = select(_ADDRESSES.c.zone_id).where(
+    _ADDRESSES.c.address_id == bindparam("address_id"),
+    _ADDRESSES.c.resident_id == bindparam("resident_id"),
+    _ADDRESSES.c.deleted_at.is_(None),
+)
+
+
 def address_zone_or_raise(session: Session, *, resident_id: int, address_id: int) -> int:
     """The zone id of the resident's own live address (as ``get_address_or_raise``: anyone
     else's is a 404), read as one value without loading the address (booking creation)."""
-    addresses = Address.__table__
     zone_id = session.execute(
-        select(addresses.c.zone_id).where(
-            addresses.c.address_id == address_id,
-            addresses.c.resident_id == resident_id,
-            addresses.c.deleted_at.is_(None),
-        )
+        _ZONE_OF_LIVE_ADDRESS, {"address_id": address_id, "resident_id": resident_id}
     ).scalar_one_or_none()
     if zone_id is None:
         raise NotFoundError()

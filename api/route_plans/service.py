@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.collectors.models import Collector
@@ -23,6 +23,22 @@ from api.zones.service import get_zone_by_code_or_raise
 
 PLAN_AHEAD_DAYS = 14
 STALE_MARK_S = 15 * 60
+
+_PLANS = RoutePlan.__table__
+# built once (see ``api.db``'s note on hot statements): every booking change runs it
+_MARK_REPLAN = (
+    update(_PLANS)
+    .where(
+        _PLANS.c.zone_id == bindparam("zone"),
+        _PLANS.c.service_date == bindparam("day"),
+        _PLANS.c.status == "current",
+        or_(
+            _PLANS.c.replan_requested_at.is_(None),
+            _PLANS.c.replan_requested_at < bindparam("stale"),
+        ),
+    )
+    .values(replan_requested_at=bindparam("now"))
+)
 
 
 def replan_enabled() -> bool:
@@ -52,15 +68,8 @@ def request_replan(session: Session, *, zone_id: int, service_date: date) -> boo
     # A mark older than the delay plus a solve belongs to a lost task: ask again.
     stale = utcnow() - timedelta(seconds=delay + STALE_MARK_S)
     marked = session.execute(
-        update(RoutePlan)
-        .where(
-            RoutePlan.zone_id == zone_id,
-            RoutePlan.service_date == service_date,
-            RoutePlan.status == "current",
-            or_(RoutePlan.replan_requested_at.is_(None), RoutePlan.replan_requested_at < stale),
-        )
-        .values(replan_requested_at=utcnow())
-        .execution_options(synchronize_session=False)
+        _MARK_REPLAN,
+        {"zone": zone_id, "day": service_date, "stale": stale, "now": utcnow()},
     )
     if marked.rowcount != 1:
         return False

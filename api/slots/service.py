@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -16,6 +16,18 @@ from api.zones.models import Zone
 from api.zones.service import get_zone_by_code_or_raise
 
 DEFAULT_WINDOWS = ((8, 10), (10, 12), (12, 14), (14, 16), (16, 18), (18, 20))
+
+_SLOTS = Slot.__table__
+# built once (see ``api.db``'s note on hot statements)
+_READ_SLOT = select(
+    _SLOTS.c.slot_id, _SLOTS.c.zone_id, _SLOTS.c.starts_at, _SLOTS.c.ends_at, _SLOTS.c.cutoff_at
+).where(_SLOTS.c.slot_id == bindparam("slot_id"))
+_TAKE_PLACE = (
+    update(_SLOTS)
+    .where(_SLOTS.c.slot_id == bindparam("slot"), _SLOTS.c.booked_count < _SLOTS.c.capacity)
+    .values(booked_count=_SLOTS.c.booked_count + 1)
+    .returning(_SLOTS.c.booked_count, _SLOTS.c.updated_at)
+)
 
 
 def list_slots(session: Session, *, zone: Zone, day: date) -> list[Slot]:
@@ -60,12 +72,7 @@ def get_slot_or_raise(session: Session, *, slot_id: int, field: str = "slot_id")
 
 def read_slot_or_raise(session: Session, *, slot_id: int, field: str = "slot_id") -> Row:
     """A slot's times and zone as a plain row (no ORM object), or 422 naming ``field``."""
-    slots = Slot.__table__
-    row = session.execute(
-        select(
-            slots.c.slot_id, slots.c.zone_id, slots.c.starts_at, slots.c.ends_at, slots.c.cutoff_at
-        ).where(slots.c.slot_id == slot_id)
-    ).first()
+    row = session.execute(_READ_SLOT, {"slot_id": slot_id}).first()
     if row is None:
         raise ValidationError.on(field, "no such slot")
     return row
@@ -114,13 +121,7 @@ def take_place(session: Session, *, slot: Slot | Row, field: str = "slot_id") ->
     ``slot`` is a mapped slot (its counters are refreshed) or a row from
     ``read_slot_or_raise``."""
     check_open(slot, field)
-    slots = Slot.__table__
-    taken = session.execute(
-        update(slots)
-        .where(slots.c.slot_id == slot.slot_id, slots.c.booked_count < slots.c.capacity)
-        .values(booked_count=slots.c.booked_count + 1)
-        .returning(slots.c.booked_count, slots.c.updated_at)
-    ).first()
+    taken = session.execute(_TAKE_PLACE, {"slot": slot.slot_id}).first()
     if taken is None:
         raise ConflictError(code="slot_full")
     if isinstance(slot, Slot):
