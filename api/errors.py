@@ -10,7 +10,7 @@ import logging
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from api.i18n import localised, translate
+from api.i18n import localised, localised_errors, translate
 from pricing.errors import PricingError
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,12 @@ def flatten_field_errors(messages: object, prefix: str = "") -> dict[str, list[s
 
 
 def error_body(code: str, message: str | None, errors: dict | None = None) -> dict:
-    """The JSON error body, with the message translated when none is given."""
-    return {"code": code, "message": localised(code, message), "errors": errors or {}}
+    """The JSON error body in the request's language: the message and each field reason."""
+    return {
+        "code": code,
+        "message": localised(code, message),
+        "errors": localised_errors(errors or {}),
+    }
 
 
 def handle_domain_error(error: DomainError):

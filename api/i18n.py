@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 
+from api.reasons import translate_errors
+
 SUPPORTED = ("en", "zh-CN")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -215,3 +217,11 @@ def translate(code: str, fallback: str | None = None) -> str:
     if entry is None:
         return fallback or code
     return entry.get(preferred_language()) or entry["en"]
+
+
+def localised_errors(errors: dict) -> dict:
+    """The field reasons of an error body for the request: zh-CN readers get them translated
+    (``api.reasons``), everyone else gets them as written."""
+    if not errors or preferred_language() != "zh-CN":
+        return errors
+    return translate_errors(errors)
