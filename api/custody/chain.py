@@ -3,7 +3,10 @@
 ``event_hash = SHA-256(prev_hash + canonical_json(event))`` where the event is its seq, kind,
 entity, actor, time and payload. The first link's ``prev_hash`` is 64 zeros. Appends take a
 row lock on the single chain-head row (PostgreSQL ``FOR UPDATE``; SQLite serialises writers),
-so seqs have no gaps and each link names the one before it. The database itself refuses
+so seqs have no gaps and each link names the one before it. That row is every custody
+write's in the whole city, so inside a request the append is the transaction's last step
+(``api.db.last_step``): the lock is held from there to the commit, not while the rest of the
+request runs and its answer is built. The database itself refuses
 UPDATE and DELETE of ``custody_events`` (see ``api.custody.ddl``); what a superuser could still
 rewrite is caught by recomputation and, for a rewrite that recomputes every hash, by signed
 checkpoints kept outside the database (``api.custody.checkpoints``).
@@ -22,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.custody.models import CustodyChainHead, CustodyEvent
-from api.db import utcnow
+from api.db import last_step, utcnow
 
 GENESIS_HASH = "0" * 64
 CHAIN_HEAD_ID = 1
@@ -91,21 +94,25 @@ def append_custody_event(
     entity_id: int | str,
     actor_user_id: int | None,
     payload: dict,
-) -> CustodyEvent:
-    """Append one link to the chain (in the caller's transaction)."""
-    head = _lock_head(session)
+) -> None:
+    """Append one link to the chain in the caller's transaction: at once outside a request,
+    as its last step inside one (see the module). The payload is taken as it is now."""
     # Round-trip the payload through JSON now so the hash covers exactly what is stored.
     stored_payload = json.loads(canonical_json(payload))
-    event = CustodyEvent(
-        seq=head.seq + 1,
-        prev_hash=head.head_hash,
-        kind=kind,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        actor_user_id=actor_user_id,
-        occurred_at=utcnow(),
-        payload=stored_payload,
-    )
+    link = {
+        "kind": kind,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "actor_user_id": actor_user_id,
+        "payload": stored_payload,
+    }
+    last_step(session, lambda: _append(session, link))
+
+
+def _append(session: Session, link: dict) -> CustodyEvent:
+    head = _lock_head(session)
+    # stamped under the lock, so times never run backwards along the chain
+    event = CustodyEvent(seq=head.seq + 1, prev_hash=head.head_hash, occurred_at=utcnow(), **link)
     event.event_hash = compute_event_hash(head.head_hash, event)
     session.add(event)
     head.seq = event.seq

@@ -16,7 +16,8 @@ from api.custody.chain import GENESIS_HASH, append_custody_event, compute_event_
 from api.custody.ddl import create_append_only_triggers, drop_append_only_triggers
 from api.custody.models import CustodyChainHead, CustodyEvent
 from api.db import session_scope
-from tests.api.collector_helpers import admin_headers
+from tests.api.collector_helpers import admin_headers, arrive, claimed_job, weigh
+from tests.api.helpers import statements
 from tests.custody.helpers import completed_pickup, deliver, regulator
 
 SIGNING_KEY = base64.b64encode(bytes(range(32))).decode()
@@ -262,3 +263,26 @@ def test_the_migration_helper_is_idempotent_and_effective(moved, client):
             create_append_only_triggers(conn)
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(text("DELETE FROM custody_events"))
+
+
+def test_the_chain_head_is_locked_only_at_the_end_of_a_request(city, client, login):
+    """Every custody write in the city shares the chain-head row: inside a request the links
+    are appended after the work and the stored idempotent answer, right before the commit."""
+    job = claimed_job(client, login)
+    arrive(client, job)
+    if weigh(client, job)["status"] == "pending_acceptance":
+        decision = {"decision": "accept"}
+        path = f"/api/bookings/{job.booking_id}/weighing-decision"
+        assert client.post(path, json=decision, headers=job.resident).status_code == 200
+    keyed = {**job.collector, "Idempotency-Key": "complete-once"}
+    with statements(city) as sent:
+        done = client.post(f"/api/jobs/{job.booking_id}/completion", headers=keyed)
+    assert done.status_code == 200, done.get_json()
+    seen = [" ".join(statement.split()).upper() for statement in sent]
+    head = min(i for i, statement in enumerate(seen) if "CUSTODY_CHAIN_HEADS" in statement)
+    stored = max(i for i, s in enumerate(seen) if s.startswith("INSERT INTO IDEMPOTENCY_RECORDS"))
+    assert stored < head
+    tail = seen[head:]
+    assert all("CUSTODY_CHAIN_HEADS" in s or "INTO CUSTODY_EVENTS" in s for s in tail), tail
+    assert sum("INTO CUSTODY_EVENTS" in s for s in tail) >= 2  # manifest created + hand-over
+    assert _chain(client)["ok"] is True
