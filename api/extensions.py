@@ -162,10 +162,13 @@ def init_celery(app: Flask) -> Celery:
         "result_backend_transport_options": {"visibility_timeout": 3600},
         "broker_connection_retry_on_startup": True,
         "beat_schedule": app.config.get("CELERY_BEAT_SCHEDULE", {}),
+        # one beat at a time, however many are started (api.beat)
+        "beat_scheduler": "api.beat:LeasedScheduler",
     }
     celery_app = Celery(app.import_name, task_cls=FlaskTask)
     celery_app.conf.update(config)
     celery_app.set_default()
+    celery_app.flask_app = app  # for code that runs outside tasks (the beat scheduler)
     app.extensions["celery"] = celery_app
     return celery_app
 

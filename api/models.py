@@ -20,6 +20,7 @@ from api.custody.models import (  # noqa: F401
 from api.events.models import Event  # noqa: F401
 from api.idempotency import IdempotencyRecord  # noqa: F401
 from api.jobs.models import Dispute, Rating, Weighing, WeighingLine  # noqa: F401
+from api.leases.models import Lease  # noqa: F401
 from api.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction, Payout  # noqa: F401
 from api.lots.models import Lot  # noqa: F401
 from api.materials.models import Material  # noqa: F401

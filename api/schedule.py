@@ -1,4 +1,4 @@
-"""The Celery beat schedule: every periodic task in one place. Run exactly one beat."""
+"""The Celery beat schedule: every periodic task in one place (sent by one beat: ``api.beat``)."""
 
 from __future__ import annotations
 
