@@ -138,6 +138,38 @@ def test_an_expired_certificate_hides_appliance_jobs(city, client, login):
     assert claim.status_code == 404
 
 
+def test_a_material_that_comes_to_need_a_skill_hides_its_open_jobs(city, client, login):
+    """The catalogue changes under booked jobs: once a material needs a skill, collectors
+    without it no longer see those jobs nor may claim them; when it needs none, they do."""
+    resident = login(ALICE)
+    job = book_job(client, resident)
+    material = job["items"][0]["material"]
+    future = (local_today() + timedelta(days=60)).isoformat()
+    skill = {"skill": "appliance", "certificate_ref": "uploads/cert.jpg", "expires_on": future}
+    skilled, _ = enrol_approved_collector(client, login, WANG, skills=[skill])
+    unskilled, _ = enrol_approved_collector(client, login, ZHAO)
+    admin = admin_headers(client)
+
+    def require(required_skill: str | None) -> None:
+        path = f"/api/materials/{material}"
+        etag = client.get(path, headers=admin).headers["ETag"]
+        changed = client.patch(
+            path, json={"required_skill": required_skill}, headers={**admin, "If-Match": etag}
+        )
+        assert changed.status_code == 200, changed.get_json()
+
+    def seen_by(headers) -> bool:
+        return job["booking_id"] in {e["booking_id"] for e in _feed(client, headers)}
+
+    assert seen_by(unskilled) and seen_by(skilled)
+    require("appliance")
+    assert not seen_by(unskilled) and seen_by(skilled)
+    claim = client.post(f"/api/jobs/{job['booking_id']}/claim", headers=unskilled)
+    assert claim.status_code == 404
+    require(None)
+    assert seen_by(unskilled) and seen_by(skilled)
+
+
 def test_claims_outside_zone_or_shift_are_refused(city, client, login):
     """Another zone's job is a 404; a job outside every shift is a 409 not_on_shift."""
     resident = login(ALICE)
