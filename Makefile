@@ -45,6 +45,7 @@ bench-smoke: $(STAMP)  ## every benchmark in its few-second smoke mode
 	$(BIN)/python benchmarks/warehouse.py --smoke
 	$(BIN)/python benchmarks/auction.py --smoke
 	$(BIN)/python benchmarks/load.py --smoke
+	$(BIN)/python benchmarks/feed.py --smoke
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
