@@ -2,6 +2,7 @@
 
 from api.auctions.models import Auction, AuctionBid  # noqa: F401
 from api.auth.models import LoginCode, RefreshToken, TokenFamily, User  # noqa: F401
+from api.beat_runs.models import BeatRun  # noqa: F401
 from api.bookings.models import Booking, BookingItem  # noqa: F401
 from api.collectors.models import Collector, CollectorSkill, LocationPing, Shift  # noqa: F401
 from api.credit.models import CreditConsent  # noqa: F401
