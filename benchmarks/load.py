@@ -463,8 +463,67 @@ def cpu_used(before: dict, after: dict, wall: float, requests: int) -> dict:
     }
 
 
-def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
-    """Send at ``rate`` per second for ``duration`` s; latency from the scheduled time."""
+class Sampler(threading.Thread):
+    """Every 0.1 s during a run: the machine's CPU ticks (``/proc/stat``) and, with a
+    database URL, what PostgreSQL's active client backends are waiting on
+    (``pg_stat_activity``), so a second full of slow requests can be told apart: the
+    generator late (its own stall), the CPU saturated or stolen, the disk, or a lock."""
+
+    def __init__(self, start: float, url: str | None) -> None:
+        super().__init__(daemon=True)
+        self.start_at, self.url = start, url
+        self.ticks: dict[int, list[list[int]]] = {}
+        self.waits: dict[int, dict[str, int]] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        conn = None
+        if self.url:
+            import psycopg
+
+            conn = psycopg.connect(self.url.replace("+psycopg", ""), autocommit=True)
+        query = (
+            "select coalesce(wait_event_type || ':' || wait_event, 'CPU')"
+            " from pg_stat_activity where backend_type = 'client backend'"
+            " and state = 'active' and pid <> pg_backend_pid()"
+        )
+        try:
+            while not self.done.wait(0.1):
+                second = int(time.perf_counter() - self.start_at)
+                line = Path("/proc/stat").read_text().split("\n", 1)[0]
+                self.ticks.setdefault(second, []).append([int(v) for v in line.split()[1:9]])
+                if conn is not None:
+                    counts = self.waits.setdefault(second, {})
+                    for (event,) in conn.execute(query):
+                        counts[event] = counts.get(event, 0) + 1
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def second(self, second: int) -> dict:
+        """CPU shares over the second (from its first sample to the next second's) and the
+        backends' waits sampled in it."""
+        first = self.ticks.get(second, [None])[0]
+        after = (self.ticks.get(second + 1) or self.ticks.get(second) or [None])[0]
+        if first is None or after is None or after == first:
+            return {}
+        delta = [b - a for a, b in zip(first, after, strict=True)]
+        total = max(1, sum(delta))
+        waits = sorted(self.waits.get(second, {}).items(), key=lambda kv: -kv[1])
+        return {
+            "cpu_busy_pct": round(100 * (total - delta[3] - delta[4]) / total),
+            "iowait_pct": round(100 * delta[4] / total),
+            "steal_pct": round(100 * delta[7] / total),
+            "pg_active_by_wait": dict(waits[:4]),
+        }
+
+
+def run_open_loop(
+    port: int, requests, rate: float, duration: float, url: str | None = None
+) -> dict:
+    """Send at ``rate`` per second for ``duration`` s; latency from the scheduled time.
+    With ``url`` (the app's database) the slowest seconds also say what PostgreSQL's
+    backends were waiting on."""
     client = Client(port)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -474,12 +533,17 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
 
     by_kind: dict[str, list[float]] = {}
     by_second: dict[int, list[float]] = {}
+    late_by_second: dict[int, float] = {}
+    sampler = Sampler(start, url)
+    sampler.start()
 
     def fire(index: int, method: str, path: str, token: str, body) -> None:
         scheduled = start + index / rate
         delay = scheduled - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
+        late = time.perf_counter() - scheduled  # the generator's own lateness in sending
+        second = int(index / rate)
         status = client.call(method, path, token, body)
         elapsed = time.perf_counter() - scheduled
         kind = "POST claim" if path == CLAIM_NEXT else f"{method} {path.split('?')[0]}"
@@ -487,7 +551,8 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
         with lock:
             latencies.append(elapsed)
             by_kind.setdefault(kind, []).append(elapsed)
-            by_second.setdefault(int(index / rate), []).append(elapsed)
+            by_second.setdefault(second, []).append(elapsed)
+            late_by_second[second] = max(late, late_by_second.get(second, 0.0))
             statuses[status] = statuses.get(status, 0) + 1
 
     with ThreadPoolExecutor(max_workers=64) as pool:
@@ -495,6 +560,8 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
             method, path, token, body = next(requests)
             pool.submit(fire, index, method, path, token, body)
     wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
     summary = summarise(latencies, statuses, wall)
     summary["p99_ms_by_kind"] = {
         kind: round(1000 * sorted(values)[min(len(values) - 1, int(0.99 * len(values)))], 1)
@@ -508,7 +575,14 @@ def run_open_loop(port: int, requests, rate: float, duration: float) -> dict:
         reverse=True,
     )
     summary["seconds_with_most_requests_over_p99"] = [
-        {"second": second, "over_p99": count} for count, second in bunches[:3] if count
+        {
+            "second": second,
+            "over_p99": count,
+            "send_late_max_ms": round(1000 * late_by_second.get(second, 0.0), 1),
+            **sampler.second(second),
+        }
+        for count, second in bunches[:3]
+        if count
     ]
     return summary
 
@@ -675,7 +749,7 @@ def main() -> None:
         args.rate, args.duration = 20.0, 3.0
     residents = 40 if args.smoke else 200
     url = recreate_database(args.database)
-    data = prepare(url, residents, quotes_each=3 if args.smoke else 40)
+    data = prepare(url, residents, quotes_each=3 if args.smoke else 60)
     probe = None
     if args.gc_probe:
         probe = {"dir": tempfile.mkdtemp(prefix="gc-probe-"), "freeze": not args.no_gc_freeze}
@@ -696,7 +770,7 @@ def main() -> None:
         if measuring:
             measuring.touch()
         before, started = cpu_snapshot(server.pid), time.perf_counter()
-        mixed = run_open_loop(args.port, requests, args.rate, args.duration)
+        mixed = run_open_loop(args.port, requests, args.rate, args.duration, url)
         if measuring:
             measuring.unlink()
         ticks = [b - a for a, b in zip(ticks, machine_ticks(), strict=True)]
