@@ -113,7 +113,7 @@ def prepare(url: str, open_jobs: int, finished: int) -> dict:
     from api.residents.service import create_address
     from api.seed import seed_city
     from api.slots.models import Slot
-    from api.timeutil import local_today
+    from api.timeutil import local_day_bounds, local_today
     from api.zones.models import Zone
 
     migrate.upgrade(url)
@@ -136,7 +136,7 @@ def prepare(url: str, open_jobs: int, finished: int) -> dict:
         slot_id = session.scalar(
             select(Slot.slot_id)
             .join(Zone, Zone.zone_id == Slot.zone_id)
-            .where(Zone.code == ZONE, Slot.starts_at >= _day_start(tomorrow))
+            .where(Zone.code == ZONE, Slot.starts_at >= local_day_bounds(tomorrow)[0])
             .order_by(Slot.starts_at)
             .limit(1)
         )
@@ -185,12 +185,6 @@ def prepare(url: str, open_jobs: int, finished: int) -> dict:
         "tokens": [person["token"] for person in crew],
         "visible": [open_jobs - skilled, open_jobs],  # without the skill, with it
     }
-
-
-def _day_start(day):
-    from api.timeutil import local_day_bounds
-
-    return local_day_bounds(day)[0]
 
 
 def measure(app, tokens: list[str], visible: list[int], requests: int) -> dict:
